@@ -1,0 +1,91 @@
+"""Chợ Việt: the application factory reads like a table of contents."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+
+from .config import PROJECT_ROOT, load_settings
+from .database import configure_sqlite, mark_read_only, reset_read_only
+from .extensions import db, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    settings = load_settings(config)
+    app = Flask(
+        __name__,
+        instance_path=str(settings["INSTANCE_PATH"]),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(settings)
+    for folder in (app.instance_path, settings["UPLOADS_DIR"]):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    register_extensions(app)
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_pages(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _read_only_for_safe_methods() -> None:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            g._read_only_token = mark_read_only(True)
+
+    @app.before_request
+    def _apply_leftover_outbox() -> None:
+        if request.endpoint == "static":
+            return
+        from .services import search_sync
+
+        search_sync.apply_if_pending()
+
+    @app.teardown_request
+    def _reset(_exc: BaseException | None) -> None:
+        token = g.pop("_read_only_token", None)
+        if token is not None:
+            reset_read_only(token)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .templating import init_templating
+
+    init_templating(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    from .errors import init_error_pages
+
+    init_error_pages(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import init_cli
+
+    init_cli(app)

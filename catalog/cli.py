@@ -1,0 +1,102 @@
+"""`flask --app app ...` commands: catalogue loading and search maintenance."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .services import demo, geo, search_sync
+from .services.import_rows import ImportFileError
+from .services.imports import ImportReport, import_csv
+
+catalog_cli = AppGroup("catalog", help="Load and maintain the catalogue.")
+search_cli = AppGroup("search", help="Keep the search index in step with the database.")
+
+
+def _print_report(report: ImportReport, dry_run: bool) -> None:
+    verb = "sẽ" if dry_run else "đã"
+    click.echo(
+        f"{report.rows} dòng: {verb} tạo {report.products_created} sản phẩm, "
+        f"cập nhật {report.products_updated}, không đổi {report.products_unchanged}; "
+        f"{verb} tạo {report.producers_created} chủ thể, cập nhật {report.producers_updated}; "
+        f"{len(report.rejected_lines)} dòng bị từ chối."
+    )
+    for error in report.errors:
+        click.echo(f"  dòng {error.line}, cột {error.column}: {error.reason}", err=True)
+
+
+@catalog_cli.command("init-reference")
+def init_reference() -> None:
+    """Load the 34 provinces, their old names and the six OCOP groups."""
+    wrote = geo.ensure_reference_data()
+    click.echo("Đã nạp dữ liệu tham chiếu." if wrote else "Dữ liệu tham chiếu đã có sẵn.")
+
+
+@catalog_cli.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when products already exist.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Load the demo catalogue through the importer and generate its product cards."""
+    geo.ensure_reference_data()
+    if if_empty and not demo.catalogue_is_empty():
+        click.echo("Danh mục đã có dữ liệu; bỏ qua dữ liệu mẫu.")
+        return
+    report = demo.seed_demo()
+    _print_report(report, dry_run=False)
+    search_sync.apply_pending()
+    if not report.ok:
+        sys.exit(1)
+
+
+@catalog_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
+def import_command(path: Path, dry_run: bool) -> None:
+    """Import an OCOP list (UTF-8 CSV with the documented columns)."""
+    geo.ensure_reference_data()
+    try:
+        report = import_csv(path, dry_run=dry_run)
+    except ImportFileError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(2)
+    _print_report(report, dry_run)
+    if not dry_run:
+        search_sync.apply_pending()
+    if not report.ok:
+        sys.exit(1)
+
+
+@search_cli.command("sync")
+def sync_command() -> None:
+    """Apply pending index changes (left by a crash, or queued while the index was busy)."""
+    applied = search_sync.apply_pending()
+    click.echo(f"Đã áp dụng {applied} thay đổi vào chỉ mục tìm kiếm.")
+
+
+@search_cli.command("rebuild")
+def rebuild_command() -> None:
+    """Rebuild the index from the database into a new directory and swap it in."""
+    count = search_sync.rebuild()
+    click.echo(f"Đã xây lại chỉ mục: {count} sản phẩm.")
+
+
+@search_cli.command("check")
+def check_command() -> None:
+    """Report drift between the database and the index; exit 1 when there is any."""
+    drift = search_sync.check()
+    pending = search_sync.pending_count()
+    if drift.clean:
+        click.echo(f"Chỉ mục khớp với cơ sở dữ liệu ({pending} thay đổi đang chờ).")
+        return
+    click.echo(f"Thiếu trong chỉ mục: {sorted(drift.missing)}")
+    click.echo(f"Thừa trong chỉ mục: {sorted(drift.extra)}")
+    click.echo(f"Thay đổi đang chờ: {pending}")
+    sys.exit(1)
+
+
+def init_cli(app: Flask) -> None:
+    app.cli.add_command(catalog_cli)
+    app.cli.add_command(search_cli)

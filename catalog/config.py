@@ -1,0 +1,61 @@
+"""Settings come only from environment variables (CHOVIET_*), with defaults that are safe on
+one developer machine. Production refuses to start on the default secret key."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "dev-only-not-secret"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"CHOVIET_{name}", default)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(f"CHOVIET_{name}")
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"CHOVIET_{name} must be an integer, got {raw!r}") from exc
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment, then apply overrides (tests)."""
+    instance = Path(_env("INSTANCE_PATH", str(PROJECT_ROOT / "instance"))).resolve()
+    overrides = dict(overrides or {})
+    instance = Path(overrides.pop("INSTANCE_PATH", instance))
+    env = _env("ENV", "development")
+    settings: dict[str, Any] = {
+        "ENV_NAME": env,
+        "INSTANCE_PATH": instance,
+        "SECRET_KEY": _env("SECRET_KEY", DEFAULT_SECRET),
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{instance / 'choviet.db'}"),
+        "SQLITE_BUSY_TIMEOUT_MS": _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000),
+        "UPLOADS_DIR": Path(_env("UPLOADS_DIR", str(instance / "uploads"))),
+        "SEARCH_BACKEND": _env("SEARCH_BACKEND", "whoosh"),
+        "SEARCH_INDEX_DIR": Path(_env("SEARCH_INDEX_DIR", str(instance / "search"))),
+        "MAX_UPLOAD_BYTES": _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
+        # Whole request body cap: several photos per form plus the form fields.
+        "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_BYTES", 90 * 1024 * 1024),
+        "PER_PAGE": _env_int("PER_PAGE", 24),
+        "SITE_URL": _env("SITE_URL", "http://127.0.0.1:5000"),
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": env == "production",
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "TESTING": False,
+    }
+    settings.update(overrides)
+    for key in ("UPLOADS_DIR", "SEARCH_INDEX_DIR", "INSTANCE_PATH"):
+        settings[key] = Path(settings[key])
+    if settings["ENV_NAME"] == "production" and settings["SECRET_KEY"] == DEFAULT_SECRET:
+        raise RuntimeError("CHOVIET_SECRET_KEY must be set to a random value in production")
+    return settings

@@ -1,0 +1,52 @@
+"""Friendly error pages (HTML) and JSON errors for the API."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không đúng. Vui lòng kiểm tra và thử lại."),
+    403: ("Không có quyền truy cập", "Bạn không có quyền xem trang này."),
+    404: (
+        "Không tìm thấy trang",
+        "Trang bạn tìm không tồn tại hoặc đã được gỡ xuống. Hãy thử tìm kiếm sản phẩm "
+        "hoặc quay về trang chủ.",
+    ),
+    405: ("Phương thức không được hỗ trợ", "Không thể thực hiện thao tác này trên trang này."),
+    413: ("Tệp quá lớn", "Dữ liệu gửi lên vượt quá giới hạn cho phép."),
+    429: ("Quá nhiều yêu cầu", "Bạn đã thao tác quá nhanh. Vui lòng đợi một lát rồi thử lại."),
+    500: ("Đã có lỗi xảy ra", "Hệ thống gặp sự cố. Chúng tôi đã ghi nhận; vui lòng thử lại sau."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if wants_json():
+        return jsonify({"error": {"code": code, "message": detail or message}}), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if exc.code is None or exc.code < 400:
+            return exc
+        detail = exc.description if wants_json() and exc.code == 400 else None
+        return render_error(exc.code, detail)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        log.exception("unhandled error on %s", request.path)
+        db.session.rollback()
+        return render_error(InternalServerError.code)

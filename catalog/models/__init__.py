@@ -1,0 +1,31 @@
+"""All models, importable from one place (Alembic needs them all loaded)."""
+
+from .geo import Province, ProvinceAlias
+from .outbox import IndexOutbox
+from .people import ROLES, User
+from .producers import PRODUCER_STATUSES, PRODUCER_TYPES, Producer
+from .products import (
+    CERTIFICATE_MONTHS,
+    OCOP_STARS,
+    PRODUCT_STATUSES,
+    Category,
+    Product,
+    ProductImage,
+)
+
+__all__ = [
+    "CERTIFICATE_MONTHS",
+    "OCOP_STARS",
+    "PRODUCER_STATUSES",
+    "PRODUCER_TYPES",
+    "PRODUCT_STATUSES",
+    "ROLES",
+    "Category",
+    "IndexOutbox",
+    "Producer",
+    "Product",
+    "ProductImage",
+    "Province",
+    "ProvinceAlias",
+    "User",
+]

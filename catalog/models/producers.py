@@ -1,0 +1,64 @@
+"""Producers: enterprises, co-operatives, household businesses and co-operative groups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._common import UTCDateTime, utcnow
+from .geo import Province
+
+if TYPE_CHECKING:
+    from .products import Product
+
+PRODUCER_TYPES = {
+    "doanh_nghiep": "Doanh nghiệp",
+    "hop_tac_xa": "Hợp tác xã",
+    "ho_kinh_doanh": "Hộ kinh doanh",
+    "to_hop_tac": "Tổ hợp tác",
+}
+
+PRODUCER_STATUSES = ("pending", "active", "suspended")
+
+
+class Producer(db.Model):
+    __tablename__ = "producers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # normalize_key(name): how imports recognise the same producer without a tax code.
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    type: Mapped[str | None] = mapped_column(String(20))
+    tax_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    ward_code: Mapped[int | None] = mapped_column()
+    ward_name: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    logo_digest: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    verified: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    province: Mapped[Province] = relationship(lazy="joined")
+    products: Mapped[list[Product]] = relationship(back_populates="producer")
+
+    @property
+    def type_label(self) -> str:
+        return PRODUCER_TYPES.get(self.type or "", "")
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "active"
+
+    def __repr__(self) -> str:
+        return f"<Producer {self.id} {self.name}>"

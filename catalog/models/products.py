@@ -1,0 +1,126 @@
+"""Products, their OCOP group, images and certificate details."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._common import UTCDateTime, utcnow
+from .geo import Province
+from .producers import Producer
+
+PRODUCT_STATUSES = ("draft", "submitted", "published", "rejected", "changes_requested", "hidden")
+OCOP_STARS = (3, 4, 5)
+# An OCOP certificate is valid for 36 months from its decision.
+CERTIFICATE_MONTHS = 36
+
+
+class Category(db.Model):
+    """One of the six official OCOP product groups (Decision 148/QĐ-TTg, 2023)."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    short_name: Mapped[str] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("producer_id", "name_key", name="uq_product_producer_name"),
+        Index("ix_products_public", "status", "province_id", "category_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    # The province name the source used when it is an older one (e.g. "Bắc Giang").
+    province_recorded_as: Mapped[str | None] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    price_vnd: Mapped[int | None] = mapped_column()
+    unit: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    featured: Mapped[bool] = mapped_column(default=False)
+    ocop_stars: Mapped[int | None] = mapped_column()
+    certificate_no: Mapped[str | None] = mapped_column(String(80))
+    certificate_decision: Mapped[str | None] = mapped_column(String(120))
+    certificate_year: Mapped[int | None] = mapped_column()
+    certificate_expires_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    producer: Mapped[Producer] = relationship(back_populates="products", lazy="joined")
+    category: Mapped[Category | None] = relationship(lazy="joined")
+    province: Mapped[Province] = relationship(lazy="joined")
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product",
+        order_by="ProductImage.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "published" and self.producer.status == "active"
+
+    @property
+    def certificate_status(self) -> str | None:
+        """valid / expiring / expired for an OCOP product, None for an uncertified one.
+
+        Lists often give only the certification year; the certificate then expired for
+        sure once year + 3 has passed, and may expire during year + 3.
+        """
+        if not self.ocop_stars:
+            return None
+        today = date.today()
+        if self.certificate_expires_on is not None:
+            if self.certificate_expires_on <= today:
+                return "expired"
+            return "expiring" if (self.certificate_expires_on - today).days <= 90 else "valid"
+        if self.certificate_year is not None:
+            last_year = self.certificate_year + CERTIFICATE_MONTHS // 12
+            if last_year < today.year:
+                return "expired"
+            if last_year == today.year:
+                return "expiring"
+        return "valid"
+
+    @property
+    def public_stars(self) -> int | None:
+        """Stars to show the public: none once the certificate has expired."""
+        return self.ocop_stars if self.certificate_status in ("valid", "expiring") else None
+
+    @property
+    def cover(self) -> ProductImage | None:
+        return self.images[0] if self.images else None
+
+    def __repr__(self) -> str:
+        return f"<Product {self.id} {self.name}>"
+
+
+class ProductImage(db.Model):
+    """A photo, stored by content hash; the order is the gallery order, 0 = cover."""
+
+    __tablename__ = "product_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    digest: Mapped[str] = mapped_column(String(64))
+    alt: Mapped[str] = mapped_column(String(300), default="")
+    width: Mapped[int] = mapped_column(default=0)
+    height: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship(back_populates="images")

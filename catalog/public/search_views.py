@@ -1,0 +1,53 @@
+"""The search results page: the same query parsing as the API, lenient for people."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from ..api.products import parse_search
+from ..services import geo
+from ..services import search as search_service
+from . import bp
+
+# Page parameters (Vietnamese, like the listing pages) → API parameter names.
+PARAM_NAMES = {
+    "q": "q",
+    "tinh": "province",
+    "nhom": "category",
+    "sao": "stars",
+    "xac-minh": "verified",
+    "sap-xep": "sort",
+    "page": "page",
+}
+SORT_LABELS = {
+    "relevance": "Phù hợp nhất",
+    "stars": "Nhiều sao OCOP",
+    "newest": "Mới nhất",
+    "price_asc": "Giá thấp đến cao",
+    "price_desc": "Giá cao đến thấp",
+}
+
+
+def _api_args(args: MultiDict) -> MultiDict:
+    renamed: MultiDict = MultiDict()
+    for page_name, api_name in PARAM_NAMES.items():
+        for value in args.getlist(page_name):
+            renamed.add(api_name, value)
+    return renamed
+
+
+@bp.get("/tim-kiem")
+def search():  # type: ignore[no-untyped-def]
+    query = parse_search(
+        _api_args(request.args), strict=False, default_per_page=current_app.config["PER_PAGE"]
+    )
+    results = search_service.run_search(query)
+    return render_template(
+        "public/search.html",
+        results=results,
+        query=query,
+        sorts=SORT_LABELS,
+        provinces={p.slug: p for p in geo.all_provinces()},
+        categories={c.slug: c for c in geo.all_categories()},
+    )

@@ -1,0 +1,88 @@
+"""Thin views: parse, call a service, render."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+
+from ..services import browse, geo
+from . import bp
+from .filters import browse_filters
+
+
+def _listing_context(filters: browse.BrowseFilters) -> dict:
+    return {
+        "page": browse.list_products(filters),
+        "filters": filters,
+        "provinces": geo.all_provinces(),
+        "categories": geo.all_categories(),
+        "province_counts": browse.province_counts(),
+        "category_counts": browse.category_counts(),
+        "star_counts": browse.star_counts(),
+        "sorts": browse.SORTS,
+    }
+
+
+@bp.get("/")
+def home():  # type: ignore[no-untyped-def]
+    provinces = geo.all_provinces()
+    regions: dict[str, list] = {}
+    for province in provinces:
+        regions.setdefault(province.region, []).append(province)
+    return render_template(
+        "public/home.html",
+        featured=browse.featured_products(12),
+        regions=regions,
+        categories=geo.all_categories(),
+        province_counts=browse.province_counts(),
+        category_counts=browse.category_counts(),
+        star_counts=browse.star_counts(),
+    )
+
+
+@bp.get("/san-pham")
+def products():  # type: ignore[no-untyped-def]
+    filters = browse_filters(request.args, current_app.config["PER_PAGE"])
+    return render_template("public/products.html", **_listing_context(filters))
+
+
+@bp.get("/san-pham/<slug>")
+def product(slug: str):  # type: ignore[no-untyped-def]
+    item = browse.get_public_product(slug)
+    if item is None:
+        abort(404)
+    return render_template(
+        "public/product.html", product=item, related=browse.related_products(item)
+    )
+
+
+@bp.get("/co-so/<slug>")
+def producer(slug: str):  # type: ignore[no-untyped-def]
+    item = browse.get_public_producer(slug)
+    if item is None:
+        abort(404)
+    filters = browse_filters(request.args, current_app.config["PER_PAGE"], producer_id=item.id)
+    return render_template("public/producer.html", producer=item, page=browse.list_products(filters),
+                           filters=filters)  # fmt: skip
+
+
+@bp.get("/tinh/<slug>")
+def province(slug: str):  # type: ignore[no-untyped-def]
+    item = browse.get_province(slug)
+    if item is None:
+        abort(404)
+    filters = browse_filters(request.args, current_app.config["PER_PAGE"], province_ids=(item.id,))
+    return render_template(
+        "public/province.html",
+        province=item,
+        recorded_names=browse.recorded_legacy_names(item),
+        **_listing_context(filters),
+    )
+
+
+@bp.get("/nhom/<slug>")
+def category(slug: str):  # type: ignore[no-untyped-def]
+    item = browse.get_category(slug)
+    if item is None:
+        abort(404)
+    filters = browse_filters(request.args, current_app.config["PER_PAGE"], category_ids=(item.id,))
+    return render_template("public/category.html", category=item, **_listing_context(filters))

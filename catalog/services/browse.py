@@ -1,0 +1,164 @@
+"""Read-side queries for the public catalogue pages (the index serves free-text search)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import ceil
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Category, Producer, Product, Province
+from .search_sync import public_products_query
+
+SORTS = {
+    "moi-nhat": "Mới nhất",
+    "sao": "Nhiều sao OCOP",
+    "gia-tang": "Giá thấp đến cao",
+    "gia-giam": "Giá cao đến thấp",
+    "ten": "Tên A–Z",
+}
+DEFAULT_SORT = "moi-nhat"
+
+
+@dataclass(frozen=True)
+class BrowseFilters:
+    province_ids: tuple[int, ...] = ()
+    category_ids: tuple[int, ...] = ()
+    stars: tuple[int, ...] = ()
+    producer_id: int | None = None
+    sort: str = DEFAULT_SORT
+    page: int = 1
+    per_page: int = 24
+
+
+@dataclass
+class Page:
+    items: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 24
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _filtered(filters: BrowseFilters):  # type: ignore[no-untyped-def]
+    stmt = public_products_query()
+    if filters.province_ids:
+        stmt = stmt.where(Product.province_id.in_(filters.province_ids))
+    if filters.category_ids:
+        stmt = stmt.where(Product.category_id.in_(filters.category_ids))
+    if filters.stars:
+        stmt = stmt.where(Product.ocop_stars.in_(filters.stars))
+    if filters.producer_id is not None:
+        stmt = stmt.where(Product.producer_id == filters.producer_id)
+    return stmt
+
+
+def _ordered(stmt, sort: str):  # type: ignore[no-untyped-def]
+    if sort == "sao":
+        return stmt.order_by(Product.ocop_stars.desc().nulls_last(), Product.id.desc())
+    if sort == "gia-tang":
+        return stmt.order_by(Product.price_vnd.asc().nulls_last(), Product.id)
+    if sort == "gia-giam":
+        return stmt.order_by(Product.price_vnd.desc().nulls_last(), Product.id)
+    if sort == "ten":
+        return stmt.order_by(Product.name_key, Product.id)
+    return stmt.order_by(Product.published_at.desc(), Product.id.desc())
+
+
+def list_products(filters: BrowseFilters) -> Page:
+    base = _filtered(filters)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    stmt = (
+        _ordered(base, filters.sort)
+        .offset((filters.page - 1) * filters.per_page)
+        .limit(filters.per_page)
+    )
+    items = list(db.session.scalars(stmt).unique())
+    return Page(items=items, total=total, page=filters.page, per_page=filters.per_page)
+
+
+def featured_products(limit: int = 12) -> list[Product]:
+    stmt = public_products_query().where(Product.featured.is_(True)).order_by(Product.id)
+    items = list(db.session.scalars(stmt.limit(limit)).unique())
+    if len(items) < limit:
+        more = public_products_query().where(Product.featured.is_(False))
+        more = more.order_by(Product.ocop_stars.desc().nulls_last(), Product.id)
+        items += list(db.session.scalars(more.limit(limit - len(items))).unique())
+    return items
+
+
+def counts_by(column) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    """Public product counts grouped by a Product column (province, category, stars)."""
+    sub = public_products_query().with_only_columns(column.label("key")).subquery()
+    rows = db.session.execute(select(sub.c.key, func.count()).group_by(sub.c.key)).all()
+    return {key: count for key, count in rows if key is not None}
+
+
+def province_counts() -> dict[int, int]:
+    return counts_by(Product.province_id)
+
+
+def category_counts() -> dict[int, int]:
+    return counts_by(Product.category_id)
+
+
+def star_counts() -> dict[int, int]:
+    return counts_by(Product.ocop_stars)
+
+
+def get_public_product(slug: str) -> Product | None:
+    stmt = public_products_query().where(Product.slug == slug)
+    stmt = stmt.options(selectinload(Product.province).selectinload(Province.aliases))
+    return db.session.scalars(stmt).unique().first()
+
+
+def get_public_product_by_id(product_id: int) -> Product | None:
+    stmt = public_products_query().where(Product.id == product_id)
+    return db.session.scalars(stmt).unique().first()
+
+
+def get_public_producer(slug: str) -> Producer | None:
+    return db.session.scalar(
+        select(Producer).where(Producer.slug == slug, Producer.status == "active")
+    )
+
+
+def get_province(slug: str) -> Province | None:
+    return db.session.scalar(select(Province).where(Province.slug == slug))
+
+
+def get_category(slug: str) -> Category | None:
+    return db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def related_products(product: Product, limit: int = 4) -> list[Product]:
+    stmt = (
+        public_products_query()
+        .where(Product.id != product.id, Product.province_id == product.province_id)
+        .order_by(Product.ocop_stars.desc().nulls_last(), Product.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def recorded_legacy_names(province: Province) -> list[str]:
+    """Old province names under which this province's products were recorded."""
+    stmt = (
+        select(Product.province_recorded_as)
+        .where(Product.province_id == province.id, Product.province_recorded_as.is_not(None))
+        .distinct()
+    )
+    return sorted(name for name in db.session.scalars(stmt) if name)

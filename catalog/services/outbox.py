@@ -1,0 +1,15 @@
+"""Recording search-index changes in the same transaction as the data change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..extensions import db
+from ..models import IndexOutbox
+
+
+def record(product_ids: Iterable[int], reason: str) -> None:
+    """Queue products for re-indexing. Call inside the write transaction of the change;
+    the ids must exist (flush first for new rows)."""
+    for product_id in set(product_ids):
+        db.session.add(IndexOutbox(product_id=product_id, reason=reason[:40]))

@@ -1,0 +1,67 @@
+"""Jinja filters and globals: money, dates, stars, image URLs and srcset."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request, url_for
+from markupsafe import Markup
+
+from .services.images import SIZES
+from .vietnamese import format_vnd
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def format_date(value: date | datetime | None) -> str:
+    """23/11/2026, in Vietnam's time zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TZ).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def image_url(digest: str | None, size: str = "medium") -> str:
+    if not digest:
+        return url_for("static", filename="img/placeholder.svg")
+    return url_for("public.image", digest=digest, size=size)
+
+
+def image_srcset(digest: str | None) -> Markup:
+    if not digest:
+        return Markup("")
+    parts = [f"{image_url(digest, name)} {width}w" for name, width in SIZES.items()]
+    return Markup(", ".join(parts))
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some query parameters replaced (None removes one)."""
+    args = request.args.copy()
+    for key, value in changes.items():
+        args.poplist(key)
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            for item in value:
+                args.add(key, item)
+        else:
+            args[key] = value
+    base = url_for(request.endpoint or "public.home", **(request.view_args or {}))
+    query = urlencode(list(args.items(multi=True)))
+    return f"{base}?{query}" if query else base
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["vnd"] = format_vnd
+    app.jinja_env.filters["date_vn"] = format_date
+    app.jinja_env.globals["image_url"] = image_url
+    app.jinja_env.globals["image_srcset"] = image_srcset
+    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["SITE_NAME"] = "Chợ Việt"
+    app.context_processor(lambda: {"now_year": date.today().year})
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,106 @@
+"""Domain rules for Vietnamese data: tax codes, phone numbers, producer types, money,
+province-name keys. Text folding itself lives in search_index.text so the search analyzer,
+the importer, forms and slugs all share one definition."""
+
+from __future__ import annotations
+
+import re
+
+from search_index.text import fold, nfc, normalize_key, slugify
+from stdnum.vn import mst
+
+__all__ = [
+    "clean_text",
+    "fold",
+    "format_vnd",
+    "infer_producer_type",
+    "nfc",
+    "normalize_key",
+    "normalize_phone",
+    "normalize_tax_code",
+    "province_key",
+    "slugify",
+]
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: str | None) -> str:
+    """NFC, trimmed, inner runs of white space collapsed; control characters dropped."""
+    if not value:
+        return ""
+    value = "".join(ch for ch in nfc(value) if ch.isprintable() or ch in "\n\t")
+    return _SPACES.sub(" ", value).strip()
+
+
+def normalize_tax_code(value: str) -> str | None:
+    """Return the canonical tax code, or None when it is not valid.
+
+    Accepts a 10-digit enterprise code with its check digit, a 13-digit branch code
+    (10 + 3, often written with a dash), or the 12-digit personal identification number
+    that household businesses use as their tax code since 1 July 2025.
+    """
+    compact = re.sub(r"[\s.\-]", "", value or "")
+    if not compact.isdigit():
+        return None
+    if len(compact) == 12:
+        return compact
+    if len(compact) in (10, 13) and mst.is_valid(compact):
+        return compact if len(compact) == 10 else f"{compact[:10]}-{compact[10:]}"
+    return None
+
+
+# Mobile prefixes after the 2018 renumbering (03x, 05x, 07x, 08x, 09x); landlines are
+# 02 + area code, 11 digits in all.
+_MOBILE = re.compile(r"^0(3[2-9]|5[25689]|7[06-9]|8[1-9]|9\d)\d{7}$")
+_LANDLINE = re.compile(r"^02\d{9}$")
+
+
+def normalize_phone(value: str) -> str | None:
+    """Return a Vietnamese phone number as 10/11 national digits, or None if invalid."""
+    compact = re.sub(r"[\s.\-()]", "", value or "")
+    if compact.startswith("+84"):
+        compact = "0" + compact[3:]
+    elif compact.startswith("84") and len(compact) in (11, 12):
+        compact = "0" + compact[2:]
+    if _MOBILE.match(compact) or _LANDLINE.match(compact):
+        return compact
+    return None
+
+
+_TYPE_PREFIXES = (
+    (("htx", "hop tac xa"), "hop_tac_xa"),
+    (("ho kinh doanh", "hkd", "ho san xuat", "co so"), "ho_kinh_doanh"),
+    (("to hop tac", "tht"), "to_hop_tac"),
+    (("cong ty", "cty", "doanh nghiep", "dntn"), "doanh_nghiep"),
+)
+
+
+def infer_producer_type(name: str) -> str | None:
+    """Guess the producer type from its name, as provincial lists rarely state it."""
+    folded = fold(name)
+    for prefixes, kind in _TYPE_PREFIXES:
+        if any(folded == p or folded.startswith(p + " ") for p in prefixes):
+            return kind
+    return None
+
+
+_PROVINCE_PREFIXES = ("thanh pho ", "tinh ", "tp. ", "tp.", "tp ", "t.p ", "t.p. ")
+
+
+def province_key(name: str) -> str:
+    """Matching key for a province name: no accents, no 'Tỉnh'/'Thành phố' prefix."""
+    key = fold(clean_text(name)).replace("-", " ")
+    key = _SPACES.sub(" ", key).strip()
+    for prefix in _PROVINCE_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            key = key[len(prefix) :].strip()
+            break
+    return key
+
+
+def format_vnd(amount: int | None) -> str:
+    """150000 → '150.000 ₫' (dot as thousands separator, as Vietnamese write it)."""
+    if amount is None:
+        return ""
+    return f"{amount:,}".replace(",", ".") + "\u00a0₫"

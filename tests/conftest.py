@@ -1,0 +1,88 @@
+"""Fixtures: an app on a temporary directory, migrated with Alembic.
+
+Migrating takes a moment, so one migrated database (with the reference provinces and OCOP
+groups) is made per session and copied for every test; the demo catalogue is seeded once
+into its own instance for read-only page tests.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+
+from catalog import create_app
+from catalog.services import demo, geo, search_sync
+
+
+def make_app(instance: Path) -> Flask:
+    return create_app(
+        {
+            "INSTANCE_PATH": instance,
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'test.db'}",
+            "UPLOADS_DIR": instance / "uploads",
+            "SEARCH_INDEX_DIR": instance / "search",
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    instance = tmp_path_factory.mktemp("template")
+    app = make_app(instance)
+    with app.app_context():
+        upgrade()
+        geo.ensure_reference_data()
+        from catalog.extensions import db
+
+        db.engine.dispose()
+    return instance / "test.db"
+
+
+@pytest.fixture
+def app(tmp_path: Path, migrated_db: Path) -> Iterator[Flask]:
+    shutil.copy(migrated_db, tmp_path / "test.db")
+    application = make_app(tmp_path)
+    with application.app_context():
+        yield application
+        from catalog.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory: pytest.TempPathFactory, migrated_db: Path) -> Iterator[Flask]:
+    """An app with the whole demo catalogue loaded. Tests using it must not write."""
+    instance = tmp_path_factory.mktemp("demo")
+    shutil.copy(migrated_db, instance / "test.db")
+    application = make_app(instance)
+    with application.app_context():
+        demo.seed_demo()
+        search_sync.apply_pending()
+        from catalog.extensions import db
+
+        db.session.remove()
+    yield application
+
+
+@pytest.fixture
+def demo_client(demo_app: Flask):  # type: ignore[no-untyped-def]
+    with demo_app.app_context():
+        yield demo_app.test_client()
