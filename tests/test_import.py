@@ -20,9 +20,12 @@ def count(model) -> int:  # type: ignore[no-untyped-def]
 
 def test_sparse_row_with_only_required_columns_is_loaded(app):
     data = csv_bytes(
-        {"product_name": "Miến dong", "producer_name": "HTX Miến dong Bình Liêu",
-         "province": "Quảng Ninh"}
-    )  # fmt: skip
+        {
+            "product_name": "Miến dong",
+            "producer_name": "HTX Miến dong Bình Liêu",
+            "province": "Quảng Ninh",
+        }
+    )
     report = import_csv(data)
     assert report.ok and report.products_created == 1
     product = db.session.scalar(select(Product))
@@ -77,8 +80,11 @@ def test_text_is_stored_nfc_and_trimmed(app):
 
 def test_producer_matched_by_tax_code_before_name(app):
     import_csv(csv_bytes(row(tax_code="0100109106", producer_name="Công ty A")))
-    report = import_csv(csv_bytes(row(tax_code="0100109106", producer_name="Công ty A",
-                                      product_name="Sản phẩm khác")))  # fmt: skip
+    report = import_csv(
+        csv_bytes(
+            row(tax_code="0100109106", producer_name="Công ty A", product_name="Sản phẩm khác")
+        )
+    )
     assert report.producers_created == 0
     assert count(Producer) == 1
 

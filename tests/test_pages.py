@@ -67,8 +67,9 @@ def test_province_page_lists_products_recorded_under_old_name(demo_client, demo_
     assert names, "the demo catalogue records some products under Bắc Giang"
     html = demo_client.get("/tinh/bac-ninh?page=1").get_data(as_text=True)
     assert "Bắc Giang" in html
-    listed = "".join(demo_client.get(f"/tinh/bac-ninh?page={n}").get_data(as_text=True)
-                     for n in range(1, 4))  # fmt: skip
+    listed = "".join(
+        demo_client.get(f"/tinh/bac-ninh?page={n}").get_data(as_text=True) for n in range(1, 4)
+    )
     for name in names:
         assert _escaped(name) in listed
 

@@ -61,8 +61,9 @@ def producer(slug: str):  # type: ignore[no-untyped-def]
     if item is None:
         abort(404)
     filters = browse_filters(request.args, current_app.config["PER_PAGE"], producer_id=item.id)
-    return render_template("public/producer.html", producer=item, page=browse.list_products(filters),
-                           filters=filters)  # fmt: skip
+    return render_template(
+        "public/producer.html", producer=item, page=browse.list_products(filters), filters=filters
+    )
 
 
 @bp.get("/tinh/<slug>")

@@ -137,18 +137,33 @@ def validate(line: int, raw: dict[str, str]) -> ImportRow | list[RowError]:
         category = geo.resolve_category(values["category"])
         if category is None:
             err("category", "Không phải một trong sáu nhóm sản phẩm OCOP.")
-    stars = _parse_int(values["ocop_stars"], "ocop_stars", err, low=3, high=5,
-                       message="Số sao OCOP phải là 3, 4 hoặc 5 (để trống nếu chưa được chứng nhận).")  # fmt: skip
-    year = _parse_int(values["certificate_year"], "certificate_year", err, low=2013,
-                      high=date.today().year + 1, message="Năm chứng nhận không hợp lệ.")  # fmt: skip
+    stars = _parse_int(
+        values["ocop_stars"],
+        "ocop_stars",
+        err,
+        low=3,
+        high=5,
+        message="Số sao OCOP phải là 3, 4 hoặc 5 (để trống nếu chưa được chứng nhận).",
+    )
+    year = _parse_int(
+        values["certificate_year"],
+        "certificate_year",
+        err,
+        low=2013,
+        high=date.today().year + 1,
+        message="Năm chứng nhận không hợp lệ.",
+    )
     price = _parse_price(values["price_vnd"], err)
     producer_type = _parse_producer_type(values["producer_type"], values["producer_name"], err)
     tax_code = None
     if values["tax_code"]:
         tax_code = normalize_tax_code(values["tax_code"])
         if tax_code is None:
-            err("tax_code", "Mã số thuế không hợp lệ (10 số có số kiểm tra, 13 số cho chi nhánh, "
-                "hoặc 12 số định danh cá nhân).")  # fmt: skip
+            err(
+                "tax_code",
+                "Mã số thuế không hợp lệ (10 số có số kiểm tra, 13 số cho chi nhánh, "
+                "hoặc 12 số định danh cá nhân).",
+            )
     phone = None
     if values["phone"]:
         phone = normalize_phone(values["phone"])
@@ -225,8 +240,10 @@ def _parse_producer_type(value: str, name: str, err: ErrFn) -> str | None:
     inferred = infer_producer_type(value)
     if inferred:
         return inferred
-    err("producer_type", "Loại chủ thể phải là doanh nghiệp, hợp tác xã, hộ kinh doanh "
-        "hoặc tổ hợp tác.")  # fmt: skip
+    err(
+        "producer_type",
+        "Loại chủ thể phải là doanh nghiệp, hợp tác xã, hộ kinh doanh hoặc tổ hợp tác.",
+    )
     return None
 
 
