@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     register_extensions(app)
+    register_search_sync(app)
     register_request_hooks(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -42,6 +43,15 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def register_search_sync(app: Flask) -> None:
+    """Apply index changes right after the transaction that queued them commits."""
+    from . import database
+    from .services import search_sync
+
+    if search_sync.apply_pending_quietly not in database.after_outbox_commit:
+        database.after_outbox_commit.append(search_sync.apply_pending_quietly)
 
 
 def register_request_hooks(app: Flask) -> None:

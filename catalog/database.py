@@ -10,7 +10,7 @@ so browsing never queues behind writers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -20,6 +20,10 @@ from sqlalchemy.engine import Engine
 from .extensions import db
 
 _read_only: ContextVar[bool] = ContextVar("choviet_read_only", default=False)
+
+# Called after a write transaction that queued search-index changes has committed.
+after_outbox_commit: list[Callable[[], object]] = []
+OUTBOX_FLAG = "choviet_outbox_dirty"
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -68,6 +72,10 @@ def write_transaction() -> Iterator[None]:
         session.commit()
     except BaseException:
         session.rollback()
+        session.info.pop(OUTBOX_FLAG, None)
         raise
     finally:
         _read_only.reset(token)
+    if session.info.pop(OUTBOX_FLAG, False):
+        for callback in after_outbox_commit:
+            callback()

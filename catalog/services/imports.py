@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ..database import write_transaction
+from ..database import OUTBOX_FLAG, write_transaction
 from ..extensions import db
 from ..models import Producer, Product
 from ..vietnamese import normalize_key
@@ -69,6 +69,7 @@ def import_csv(source: Path | bytes, *, dry_run: bool = False) -> ImportReport:
     if dry_run:
         _apply(rows, report)
         db.session.rollback()
+        db.session.info.pop(OUTBOX_FLAG, None)
         report.product_ids = []
         return report
     with write_transaction():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..database import OUTBOX_FLAG
 from ..extensions import db
 from ..models import IndexOutbox
 
@@ -11,5 +12,8 @@ from ..models import IndexOutbox
 def record(product_ids: Iterable[int], reason: str) -> None:
     """Queue products for re-indexing. Call inside the write transaction of the change;
     the ids must exist (flush first for new rows)."""
-    for product_id in set(product_ids):
+    ids = set(product_ids)
+    for product_id in ids:
         db.session.add(IndexOutbox(product_id=product_id, reason=reason[:40]))
+    if ids:
+        db.session.info[OUTBOX_FLAG] = True

@@ -135,15 +135,17 @@ def pending_count() -> int:
     return db.session.scalar(select(func.count(IndexOutbox.id))) or 0
 
 
-_last_check = {"at": 0.0}
-
-
 def apply_if_pending(min_interval_s: float = 2.0) -> None:
-    """Cheap check on the request path for rows a crashed process left behind."""
+    """Cheap check on the request path for rows a crashed process left behind.
+
+    The first request after start-up always checks, so a restart applies what a killed
+    process left; after that at most once every `min_interval_s` per process.
+    """
     now = time.monotonic()
-    if now - _last_check["at"] < min_interval_s:
+    state = current_app.extensions.setdefault("choviet_outbox_check", {"at": -1e9})
+    if now - state["at"] < min_interval_s:
         return
-    _last_check["at"] = now
+    state["at"] = now
     if db.session.scalar(select(IndexOutbox.id).limit(1)) is not None:
         db.session.commit()
         apply_pending_quietly()
