@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
+NODE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: run test setup db lint format serve bench-search bench-images clean
+.PHONY: run test setup db lint format serve screenshots bench-search clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -15,6 +16,11 @@ $(BIN)/python:
 $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# The W3C Nu HTML checker and axe-core, used by the page-quality tests.
+$(NODE_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 setup: $(STAMP)
 
@@ -25,8 +31,9 @@ db: setup
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: setup
+test: setup $(NODE_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 lint: setup
@@ -37,11 +44,12 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Screenshots for the README (desktop and 390-px phone), taken with headless Chromium.
+screenshots: setup
+	$(BIN)/python -m docs.screenshots
+
 bench-search: setup
 	$(BIN)/python -m bench.search_bench
 
-bench-images: setup
-	$(BIN)/python -m bench.images_bench
-
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser/node_modules

@@ -10,7 +10,7 @@ from flask import Flask, g, request
 
 from .config import PROJECT_ROOT, load_settings
 from .database import configure_sqlite, mark_read_only, reset_read_only
-from .extensions import db, migrate
+from .extensions import csrf, db, limiter, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -29,7 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     register_extensions(app)
-    register_search_sync(app)
+    register_after_commit(app)
     register_request_hooks(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -43,15 +43,16 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    csrf.init_app(app)
+    limiter.init_app(app)
 
 
-def register_search_sync(app: Flask) -> None:
+def register_after_commit(app: Flask) -> None:
     """Apply index changes right after the transaction that queued them commits."""
-    from . import database
+    from .database import OUTBOX_FLAG, on_commit
     from .services import search_sync
 
-    if search_sync.apply_pending_quietly not in database.after_outbox_commit:
-        database.after_outbox_commit.append(search_sync.apply_pending_quietly)
+    on_commit(OUTBOX_FLAG, search_sync.apply_pending_quietly)
 
 
 def register_request_hooks(app: Flask) -> None:

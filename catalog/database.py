@@ -21,9 +21,20 @@ from .extensions import db
 
 _read_only: ContextVar[bool] = ContextVar("choviet_read_only", default=False)
 
-# Called after a write transaction that queued search-index changes has committed.
-after_outbox_commit: list[Callable[[], object]] = []
+# Work to do after a write transaction commits, keyed by a flag a service sets in the
+# session (e.g. search outbox rows queued). Callbacks must not raise.
+_after_commit: dict[str, list[Callable[[], object]]] = {}
 OUTBOX_FLAG = "choviet_outbox_dirty"
+
+
+def on_commit(flag: str, callback: Callable[[], object]) -> None:
+    callbacks = _after_commit.setdefault(flag, [])
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+def flag_for_commit(flag: str) -> None:
+    db.session.info[flag] = True
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -63,7 +74,7 @@ def write_transaction() -> Iterator[None]:
     A read transaction already open in the session (a GET request that reads first) is
     closed before, so the write lock is taken before the write's own reads.
     """
-    session = db.session
+    session = db.session()
     if session.in_transaction() and _read_only.get():
         session.commit()
     token = _read_only.set(False)
@@ -72,10 +83,12 @@ def write_transaction() -> Iterator[None]:
         session.commit()
     except BaseException:
         session.rollback()
-        session.info.pop(OUTBOX_FLAG, None)
+        for flag in _after_commit:
+            session.info.pop(flag, None)
         raise
     finally:
         _read_only.reset(token)
-    if session.info.pop(OUTBOX_FLAG, False):
-        for callback in after_outbox_commit:
-            callback()
+    for flag, callbacks in _after_commit.items():
+        if session.info.pop(flag, False):
+            for callback in callbacks:
+                callback()

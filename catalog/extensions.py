@@ -1,7 +1,11 @@
 """Extensions are created once here and bound to the app in create_app()."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -11,3 +15,8 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+# Limits are declared per route; storage comes from CHOVIET_RATELIMIT_STORAGE_URI
+# (memory:// counts per process: use Redis once there are several workers).
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

@@ -93,6 +93,20 @@ CATEGORIES: tuple[CategoryInfo, ...] = (
 )
 
 
+# Group names of the 2019 programme (Decision 1048/QĐ-TTg), still found in provincial lists,
+# folded as resolve_category folds them -> slug of the 2023 group that covers them.
+CATEGORY_ALIASES: dict[str, str] = {
+    "vai va may mac": "thu-cong-my-nghe",
+    "luu niem noi that trang tri": "thu-cong-my-nghe",
+    "thu cong my nghe trang tri": "thu-cong-my-nghe",
+    "hang thu cong my nghe": "thu-cong-my-nghe",
+    "dich vu du lich nong thon ban hang": "du-lich",
+    "dich vu du lich cong dong du lich sinh thai va diem du lich": "du-lich",
+    "dich vu du lich": "du-lich",
+    "du lich": "du-lich",
+}
+
+
 @dataclass(frozen=True)
 class ProvinceInfo:
     code: int

@@ -25,6 +25,17 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def format_phone(value: str | None) -> str:
+    """0912345678 → '0912 345 678'; 02438123456 → '024 3812 3456' (easier to read aloud)."""
+    if not value:
+        return ""
+    if len(value) == 10:
+        return f"{value[:4]} {value[4:7]} {value[7:]}"
+    if len(value) == 11:
+        return f"{value[:3]} {value[3:7]} {value[7:]}"
+    return value
+
+
 def image_url(digest: str | None, size: str = "medium") -> str:
     if not digest:
         return url_for("static", filename="img/placeholder.svg")
@@ -58,6 +69,7 @@ def url_with(**changes: Any) -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["vnd"] = format_vnd
     app.jinja_env.filters["date_vn"] = format_date
+    app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.globals["image_url"] = image_url
     app.jinja_env.globals["image_srcset"] = image_srcset
     app.jinja_env.globals["url_with"] = url_with

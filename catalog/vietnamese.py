@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from search_index.text import fold, nfc, normalize_key, slugify
 from stdnum.vn import mst
+
+from search_index.text import fold, nfc, normalize_key, slugify
 
 __all__ = [
     "clean_text",

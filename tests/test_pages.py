@@ -150,7 +150,8 @@ def test_product_images_are_served_with_long_cache(demo_client, demo_app):
     with demo_app.app_context():
         product = db.session.scalars(select(Product)).first()
         digest = product.cover.digest
-    response = demo_client.get(f"/anh/{digest}-thumb.webp")
-    assert response.status_code == 200
-    assert response.mimetype == "image/webp"
-    assert "immutable" in response.headers["Cache-Control"]
+    with demo_client.get(f"/anh/{digest}-thumb.webp") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/webp"
+        assert "immutable" in response.headers["Cache-Control"]
+        assert response.get_data()[8:12] == b"WEBP"

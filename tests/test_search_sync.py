@@ -45,10 +45,9 @@ def test_crash_between_commit_and_index_write_loses_nothing(app, client, monkeyp
 
 
 def test_next_request_applies_leftover_outbox(app, client, monkeypatch):
-    monkeypatch.setattr(search_sync, "apply_pending_quietly", lambda: 0)
     from catalog import database
 
-    monkeypatch.setattr(database, "after_outbox_commit", [])
+    monkeypatch.setattr(database, "_after_commit", {})
     report = import_csv(csv_bytes(row()))
     assert pending() == 1
     monkeypatch.undo()

@@ -2,7 +2,7 @@
 
 from .geo import Province, ProvinceAlias
 from .outbox import IndexOutbox
-from .people import ROLES, User
+from .people import ROLES, User, official_provinces
 from .producers import PRODUCER_STATUSES, PRODUCER_TYPES, Producer
 from .products import (
     CERTIFICATE_MONTHS,
@@ -28,4 +28,5 @@ __all__ = [
     "Province",
     "ProvinceAlias",
     "User",
+    "official_provinces",
 ]

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ._common import UTCDateTime, utcnow
+from .geo import Province
 from .producers import Producer
 
 ROLES = ("producer", "official", "admin")
 
 
-class User(db.Model):
+# The provinces an official curates (an official may cover several).
+official_provinces = Table(
+    "official_provinces",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("province_id", ForeignKey("provinces.id"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,5 +37,27 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped on every password change: reset links and sessions issued before it die.
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     producer: Mapped[Producer | None] = relationship()
+    provinces: Mapped[list[Province]] = relationship(secondary=official_provinces)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def is_official(self) -> bool:
+        return self.role in ("official", "admin")
+
+    def get_id(self) -> str:
+        # The session remembers which password it was issued under.
+        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+
+    def covers(self, province_id: int) -> bool:
+        """Whether this official may act on entries of that province."""
+        if self.role == "admin":
+            return True
+        return self.role == "official" and any(p.id == province_id for p in self.provinces)

@@ -22,7 +22,7 @@ PRODUCER_TYPES = {
     "to_hop_tac": "Tổ hợp tác",
 }
 
-PRODUCER_STATUSES = ("pending", "active", "suspended")
+PRODUCER_STATUSES = ("pending", "active", "changes_requested", "rejected", "suspended")
 
 
 class Producer(db.Model):
@@ -43,7 +43,12 @@ class Producer(db.Model):
     email: Mapped[str | None] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
+    representative: Mapped[str | None] = mapped_column(String(200))
+    facebook_url: Mapped[str | None] = mapped_column(String(300))
+    zalo: Mapped[str | None] = mapped_column(String(300))
     logo_digest: Mapped[str | None] = mapped_column(String(64))
+    # The latest official's note on the producer's registration.
+    review_note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
     verified: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

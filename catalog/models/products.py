@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -60,6 +61,15 @@ class Product(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Review workflow: a change to a published product waits here while the published
+    # version stays live; applied on approval.
+    pending_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    review_state: Mapped[str | None] = mapped_column(String(20))  # for pending_changes
+    review_note: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Scan of the OCOP certificate: for officials only, never served publicly.
+    certificate_scan: Mapped[str | None] = mapped_column(String(100))
 
     producer: Mapped[Producer] = relationship(back_populates="products", lazy="joined")
     category: Mapped[Category | None] = relationship(lazy="joined")

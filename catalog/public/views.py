@@ -4,33 +4,38 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
 
+from ..reference import REGIONS
 from ..services import browse, geo
 from . import bp
 from .filters import browse_filters
 
 
-def _listing_context(filters: browse.BrowseFilters) -> dict:
+def _listing_context(filters: browse.BrowseFilters, scope: browse.BrowseFilters) -> dict:
+    """What the listing pages share; facet counts are those of the page's own scope (one
+    province, one group, or everything)."""
     return {
         "page": browse.list_products(filters),
         "filters": filters,
         "provinces": geo.all_provinces(),
         "categories": geo.all_categories(),
-        "province_counts": browse.province_counts(),
-        "category_counts": browse.category_counts(),
-        "star_counts": browse.star_counts(),
+        "province_counts": browse.province_counts(scope),
+        "category_counts": browse.category_counts(scope),
+        "star_counts": browse.star_counts(scope),
         "sorts": browse.SORTS,
     }
 
 
 @bp.get("/")
 def home():  # type: ignore[no-untyped-def]
-    provinces = geo.all_provinces()
-    regions: dict[str, list] = {}
-    for province in provinces:
+    regions: dict[str, list] = {name: [] for name in REGIONS}
+    for province in geo.all_provinces():
         regions.setdefault(province.region, []).append(province)
+    total_products, total_producers = browse.totals()
     return render_template(
         "public/home.html",
         featured=browse.featured_products(12),
+        total_products=total_products,
+        total_producers=total_producers,
         regions=regions,
         categories=geo.all_categories(),
         province_counts=browse.province_counts(),
@@ -42,7 +47,9 @@ def home():  # type: ignore[no-untyped-def]
 @bp.get("/san-pham")
 def products():  # type: ignore[no-untyped-def]
     filters = browse_filters(request.args, current_app.config["PER_PAGE"])
-    return render_template("public/products.html", **_listing_context(filters))
+    return render_template(
+        "public/products.html", **_listing_context(filters, browse.BrowseFilters())
+    )
 
 
 @bp.get("/san-pham/<slug>")
@@ -76,7 +83,7 @@ def province(slug: str):  # type: ignore[no-untyped-def]
         "public/province.html",
         province=item,
         recorded_names=browse.recorded_legacy_names(item),
-        **_listing_context(filters),
+        **_listing_context(filters, browse.BrowseFilters(province_ids=(item.id,))),
     )
 
 
@@ -86,4 +93,7 @@ def category(slug: str):  # type: ignore[no-untyped-def]
     if item is None:
         abort(404)
     filters = browse_filters(request.args, current_app.config["PER_PAGE"], category_ids=(item.id,))
-    return render_template("public/category.html", category=item, **_listing_context(filters))
+    scope = browse.BrowseFilters(category_ids=(item.id,))
+    return render_template(
+        "public/category.html", category=item, **_listing_context(filters, scope)
+    )

@@ -100,23 +100,34 @@ def featured_products(limit: int = 12) -> list[Product]:
     return items
 
 
-def counts_by(column) -> dict[int, int]:  # type: ignore[no-untyped-def]
-    """Public product counts grouped by a Product column (province, category, stars)."""
-    sub = public_products_query().with_only_columns(column.label("key")).subquery()
+def counts_by(column, scope: BrowseFilters | None = None) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    """Public product counts grouped by a Product column (province, category, stars),
+    within a scope (a province page counts only that province's products)."""
+    base = _filtered(scope) if scope is not None else public_products_query()
+    sub = base.with_only_columns(column.label("key")).subquery()
     rows = db.session.execute(select(sub.c.key, func.count()).group_by(sub.c.key)).all()
     return {key: count for key, count in rows if key is not None}
 
 
-def province_counts() -> dict[int, int]:
-    return counts_by(Product.province_id)
+def province_counts(scope: BrowseFilters | None = None) -> dict[int, int]:
+    return counts_by(Product.province_id, scope)
 
 
-def category_counts() -> dict[int, int]:
-    return counts_by(Product.category_id)
+def category_counts(scope: BrowseFilters | None = None) -> dict[int, int]:
+    return counts_by(Product.category_id, scope)
 
 
-def star_counts() -> dict[int, int]:
-    return counts_by(Product.ocop_stars)
+def star_counts(scope: BrowseFilters | None = None) -> dict[int, int]:
+    return counts_by(Product.ocop_stars, scope)
+
+
+def totals() -> tuple[int, int]:
+    """(public products, producers with at least one public product)."""
+    sub = public_products_query().with_only_columns(Product.id, Product.producer_id).subquery()
+    row = db.session.execute(
+        select(func.count(sub.c.id), func.count(func.distinct(sub.c.producer_id)))
+    ).one()
+    return int(row[0]), int(row[1])
 
 
 def get_public_product(slug: str) -> Product | None:

@@ -94,14 +94,24 @@ def is_legacy_name(name: str, province: Province) -> bool:
 
 
 def resolve_category(name: str | None) -> Category | None:
-    """Find an OCOP group by its name, short name or slug, accents optional."""
+    """Find an OCOP group by its name, short name or slug, accents optional.
+
+    Lists made before 2023 still use the groups of Decision 1048/QĐ-TTg (2019); those names
+    resolve to the group that took them over in Decision 148/QĐ-TTg (2023).
+    """
     if not name or not name.strip():
         return None
-    wanted = fold(name).strip()
+    wanted = " ".join(fold(name).replace("-", " ").replace(",", " ").split())
+    wanted = reference.CATEGORY_ALIASES.get(wanted, wanted)
     for category in db.session.scalars(select(Category)):
-        if wanted in (fold(category.name), fold(category.short_name), category.slug):
+        names = (category.name, category.short_name)
+        if wanted == category.slug or wanted in (_group_key(n) for n in names):
             return category
     return None
+
+
+def _group_key(name: str) -> str:
+    return " ".join(fold(name).replace("-", " ").replace(",", " ").split())
 
 
 def all_provinces() -> list[Province]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..database import OUTBOX_FLAG
+from ..database import OUTBOX_FLAG, flag_for_commit
 from ..extensions import db
 from ..models import IndexOutbox
 
@@ -16,4 +16,4 @@ def record(product_ids: Iterable[int], reason: str) -> None:
     for product_id in ids:
         db.session.add(IndexOutbox(product_id=product_id, reason=reason[:40]))
     if ids:
-        db.session.info[OUTBOX_FLAG] = True
+        flag_for_commit(OUTBOX_FLAG)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from search_index import SearchPage, SearchQuery
@@ -41,10 +42,12 @@ class SearchResults:
     def pages(self) -> int:
         return max(1, -(-self.page.total // self.page.per_page))
 
-    def highlight(self, product_id: int, field_name: str) -> str | None:
+    def highlight(self, product_id: int, field_name: str) -> Markup | None:
+        """The backend's fragment: matches in <mark>, everything else already escaped."""
         for hit in self.page.hits:
             if hit.id == product_id:
-                return hit.highlights.get(field_name)
+                fragment = hit.highlights.get(field_name)
+                return Markup(fragment) if fragment else None
         return None
 
 

@@ -1,8 +1,9 @@
-"""initial schema: provinces, categories, producers, products, images, users, index outbox
+"""Initial schema: provinces and their other names, OCOP groups, producers, products, images,
+users (with the provinces an official covers) and the search outbox.
 
-Revision ID: a60ce88fed85
+Revision ID: 9675f2342986
 Revises: 
-Create Date: 2026-11-24 06:36:45.742059
+Create Date: 2026-11-25 08:36:27.547465
 
 """
 from alembic import op
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a60ce88fed85'
+revision = '9675f2342986'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -64,7 +65,11 @@ def upgrade():
     sa.Column('email', sa.String(length=200), nullable=True),
     sa.Column('website', sa.String(length=300), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('representative', sa.String(length=200), nullable=True),
+    sa.Column('facebook_url', sa.String(length=300), nullable=True),
+    sa.Column('zalo', sa.String(length=300), nullable=True),
     sa.Column('logo_digest', sa.String(length=64), nullable=True),
+    sa.Column('review_note', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('verified', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -114,6 +119,12 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('pending_changes', sa.JSON(), nullable=True),
+    sa.Column('review_state', sa.String(length=20), nullable=True),
+    sa.Column('review_note', sa.Text(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('reviewed_at', sa.DateTime(), nullable=True),
+    sa.Column('certificate_scan', sa.String(length=100), nullable=True),
     sa.ForeignKeyConstraint(['category_id'], ['categories.id'], ),
     sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], ),
     sa.ForeignKeyConstraint(['province_id'], ['provinces.id'], ),
@@ -137,6 +148,8 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('email_verified_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('password_changed_at', sa.DateTime(), nullable=False),
+    sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email')
@@ -144,6 +157,13 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_producer_id'), ['producer_id'], unique=False)
 
+    op.create_table('official_provinces',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('province_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['province_id'], ['provinces.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'province_id')
+    )
     op.create_table('product_images',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=False),
@@ -167,6 +187,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_product_images_product_id'))
 
     op.drop_table('product_images')
+    op.drop_table('official_provinces')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_producer_id'))
 
