@@ -93,7 +93,7 @@ def test_listing_filters_by_stars_group_and_province(demo_client, demo_app):
             select(Product.name)
             .join(Product.category)
             .join(Product.province)
-            .where(Product.ocop_stars == 4, Category.slug == "thuc-pham")
+            .where(Product.public_stars_expr() == 4, Category.slug == "thuc-pham")
         ).all()
         province_slug = db.session.scalar(select(Province.slug).where(Province.name == "Bắc Ninh"))
     html = demo_client.get("/san-pham?sao=4&nhom=thuc-pham&page=1").get_data(as_text=True)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    case,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -111,6 +122,23 @@ class Product(db.Model):
     def public_stars(self) -> int | None:
         """Stars to show the public: none once the certificate has expired."""
         return self.ocop_stars if self.certificate_status in ("valid", "expiring") else None
+
+    @classmethod
+    def public_stars_expr(cls, today: date | None = None):  # type: ignore[no-untyped-def]
+        """SQL twin of public_stars: the stars, or NULL once the certificate has expired,
+        so star filters and counts agree with the badges people see."""
+        today = today or date.today()
+        valid = or_(
+            cls.certificate_expires_on > today,
+            and_(
+                cls.certificate_expires_on.is_(None),
+                or_(
+                    cls.certificate_year.is_(None),
+                    cls.certificate_year + CERTIFICATE_MONTHS // 12 >= today.year,
+                ),
+            ),
+        )
+        return case((valid, cls.ocop_stars), else_=None)
 
     @property
     def cover(self) -> ProductImage | None:

@@ -60,7 +60,7 @@ def _filtered(filters: BrowseFilters):  # type: ignore[no-untyped-def]
     if filters.category_ids:
         stmt = stmt.where(Product.category_id.in_(filters.category_ids))
     if filters.stars:
-        stmt = stmt.where(Product.ocop_stars.in_(filters.stars))
+        stmt = stmt.where(Product.public_stars_expr().in_(filters.stars))
     if filters.producer_id is not None:
         stmt = stmt.where(Product.producer_id == filters.producer_id)
     return stmt
@@ -68,7 +68,7 @@ def _filtered(filters: BrowseFilters):  # type: ignore[no-untyped-def]
 
 def _ordered(stmt, sort: str):  # type: ignore[no-untyped-def]
     if sort == "sao":
-        return stmt.order_by(Product.ocop_stars.desc().nulls_last(), Product.id.desc())
+        return stmt.order_by(Product.public_stars_expr().desc().nulls_last(), Product.id.desc())
     if sort == "gia-tang":
         return stmt.order_by(Product.price_vnd.asc().nulls_last(), Product.id)
     if sort == "gia-giam":
@@ -95,7 +95,7 @@ def featured_products(limit: int = 12) -> list[Product]:
     items = list(db.session.scalars(stmt.limit(limit)).unique())
     if len(items) < limit:
         more = public_products_query().where(Product.featured.is_(False))
-        more = more.order_by(Product.ocop_stars.desc().nulls_last(), Product.id)
+        more = more.order_by(Product.public_stars_expr().desc().nulls_last(), Product.id)
         items += list(db.session.scalars(more.limit(limit - len(items))).unique())
     return items
 
@@ -118,7 +118,7 @@ def category_counts(scope: BrowseFilters | None = None) -> dict[int, int]:
 
 
 def star_counts(scope: BrowseFilters | None = None) -> dict[int, int]:
-    return counts_by(Product.ocop_stars, scope)
+    return counts_by(Product.public_stars_expr(), scope)
 
 
 def totals() -> tuple[int, int]:
@@ -159,7 +159,7 @@ def related_products(product: Product, limit: int = 4) -> list[Product]:
     stmt = (
         public_products_query()
         .where(Product.id != product.id, Product.province_id == product.province_id)
-        .order_by(Product.ocop_stars.desc().nulls_last(), Product.id)
+        .order_by(Product.public_stars_expr().desc().nulls_last(), Product.id)
         .limit(limit)
     )
     return list(db.session.scalars(stmt).unique())

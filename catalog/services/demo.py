@@ -42,7 +42,7 @@ def attach_cards() -> int:
             png = render_card(
                 product.name,
                 product.category.slug if product.category else None,
-                product.ocop_stars,
+                product.public_stars,  # no star seal on an expired certificate
                 product.province.name,
             )
             stored = store_image(png, uploads)
@@ -72,7 +72,7 @@ def curate() -> None:
         seen: set[int] = set()
         chosen = []
         for product in ranked:
-            if product.province_id not in seen:
+            if product.public_stars and product.province_id not in seen:
                 chosen.append(product)
                 seen.add(product.province_id)
         for product in chosen[:FEATURED_COUNT]:

@@ -73,7 +73,8 @@ def to_doc(product: Product) -> ProductDoc:
         province_slug=province.slug,
         province_name=province.name,
         province_aliases=aliases,
-        ocop_stars=product.ocop_stars,
+        # Stars as the public sees them: an expired certificate shows (and filters as) none.
+        ocop_stars=product.public_stars,
         verified=product.producer.verified,
         price_vnd=product.price_vnd,
         created_at=product.published_at or product.created_at,
