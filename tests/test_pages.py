@@ -155,3 +155,37 @@ def test_product_images_are_served_with_long_cache(demo_client, demo_app):
         assert response.mimetype == "image/webp"
         assert "immutable" in response.headers["Cache-Control"]
         assert response.get_data()[8:12] == b"WEBP"
+
+
+def test_expired_certificate_loses_its_stars_publicly(app, client):
+    from catalog.services.imports import import_csv
+    from tests.helpers import csv_bytes, row
+
+    report = import_csv(
+        csv_bytes(
+            row(product_name="Mắm cũ", ocop_stars="4", certificate_year="2020"),
+            row(product_name="Mắm mới", ocop_stars="4", certificate_year="2025"),
+        )
+    )
+    assert report.ok
+    listing = client.get("/san-pham?sao=4").get_data(as_text=True)
+    assert "Mắm mới" in listing and "Mắm cũ" not in listing
+    page = client.get("/san-pham/mam-cu").get_data(as_text=True)
+    summary = page.split('class="product-summary"')[1].split('class="producer-card"')[0]
+    assert "Đã hết hạn" in summary and "OCOP 4 sao" not in summary
+    assert "OCOP 4 sao" in client.get("/san-pham/mam-moi").get_data(as_text=True)
+
+
+def test_unexpected_error_gives_the_friendly_500_page(app, client, monkeypatch):
+    from catalog.services import browse
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(browse, "featured_products", broken)
+    response = client.get("/")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Đã có lỗi xảy ra" in html and "disk on fire" not in html
+    api = client.get("/api/v1/products/999999")
+    assert api.status_code == 404 and api.is_json

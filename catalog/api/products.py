@@ -30,7 +30,8 @@ def product_json(product: Product) -> dict:
         "name": product.name,
         "category": product.category.name if product.category else None,
         "province": product.province.name,
-        "ocop_stars": product.ocop_stars,
+        # Stars while the certificate is valid, as on the site (an expired one shows none).
+        "ocop_stars": product.public_stars,
         "price_vnd": product.price_vnd,
         "unit": product.unit or None,
         "producer": {
@@ -107,6 +108,8 @@ def product(product_id: int):  # type: ignore[no-untyped-def]
             "province_slug": item.province.slug,
             "province_recorded_as": item.province_recorded_as,
             "certificate_no": item.certificate_no,
+            "certificate_status": item.certificate_status,
+            "certified_stars": item.ocop_stars,
             "certificate_year": item.certificate_year,
             "images": [
                 url_for("public.image", digest=img.digest, size="large", _external=True)

@@ -1,0 +1,60 @@
+"""Code run in separate processes by test_concurrency (spawned: module-level functions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from catalog import create_app
+from catalog.database import write_transaction
+from catalog.extensions import db
+from catalog.models import Product
+
+
+def make_worker_app(instance: Path):  # type: ignore[no-untyped-def]
+    return create_app(
+        {
+            "INSTANCE_PATH": instance,
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'test.db'}",
+            "UPLOADS_DIR": instance / "uploads",
+            "SEARCH_INDEX_DIR": instance / "search",
+        }
+    )
+
+
+def increment_price(instance: str, product_id: int, times: int) -> int:
+    """Read-then-update in a loop, as a view or service would; returns errors seen."""
+    app = make_worker_app(Path(instance))
+    errors = 0
+    with app.app_context():
+        for _ in range(times):
+            try:
+                with write_transaction():
+                    product = db.session.get(Product, product_id)
+                    product.price_vnd = (product.price_vnd or 0) + 1
+            except Exception:  # noqa: BLE001 - counted and reported by the test
+                errors += 1
+            db.session.expire_all()
+        db.session.remove()
+    return errors
+
+
+def import_products(instance: str, worker: int, count: int) -> list[int]:
+    """Import products one file at a time; each import commits and syncs the index."""
+    from catalog.services.imports import import_csv
+    from tests.helpers import csv_bytes, row
+
+    app = make_worker_app(Path(instance))
+    ids: list[int] = []
+    with app.app_context():
+        for n in range(count):
+            name = f"Sản phẩm thử {worker}-{n} chè"
+            producer = f"HTX Thử {worker}"
+            report = import_csv(csv_bytes(row(product_name=name, producer_name=producer)))
+            ids.extend(report.product_ids)
+        ids = list(db.session.scalars(select(Product.id).where(Product.id.in_(ids))))
+        db.session.remove()
+    return ids
