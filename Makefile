@@ -42,6 +42,8 @@ setup: $(STAMP)
 db: setup
 	$(FLASK) db upgrade
 	$(FLASK) catalog seed-demo --if-empty
+	$(FLASK) search sync
+	@$(FLASK) search check >/dev/null || $(FLASK) search rebuild
 
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
