@@ -1,0 +1,262 @@
+"""The default search backend: an embedded Whoosh index under the instance directory.
+
+Layout (see generations.py): `path/CURRENT` names the live generation `path/gen-…/`, which is
+an ordinary Whoosh index. A rebuild writes a new generation and swaps CURRENT atomically.
+
+Concurrency, as measured on these machines: a second Whoosh writer raises LockError at once,
+so every writer here waits for the lock (`ix.writer(timeout=…, delay=…)`) instead; 3+
+processes writing at the same time lose nothing. The app additionally serialises its sync
+under its own file lock, but this class does not rely on that.
+
+Reading: segment readers are opened once and kept (OpenSegments); a new index version (a
+commit from any process) only opens the new segments, and all per-version sets live in an
+IndexView. Whoosh readers are not thread-safe, so reads take an instance lock; a query takes
+a few milliseconds. Ranking is computed by this package from the posting sets, not by
+Whoosh's scorer (see whoosh_rank.py for why and how).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+
+from whoosh import index
+from whoosh.index import FileIndex, LockError
+from whoosh.util.filelock import try_for
+from whoosh.writing import SegmentWriter
+
+from .generations import Generations
+from .types import Drift, ProductDoc, SearchPage, SearchQuery
+from .whoosh_schema import doc_fields, make_schema
+from .whoosh_search import autocomplete, search
+from .whoosh_segments import OpenSegments
+from .whoosh_view import IndexView
+
+WRITE_TIMEOUT_S = 60.0
+WRITE_DELAY_S = 0.02
+GEN_LOCK_TIMEOUT_S = 600.0  # a rebuild of a large catalogue holds it for minutes
+_RETRIES = 5
+
+
+class WhooshBackend:
+    """SearchBackend over Whoosh (Whoosh-Reloaded 2.7.5); see the module docstring."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._gens = Generations(self.path)
+        self._lock = threading.RLock()
+        self._gen: str | None = None
+        self._segments: OpenSegments | None = None
+        self._view: IndexView | None = None
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the open segment files; the backend reopens them on next use."""
+        with self._lock:
+            self._release()
+
+    def __enter__(self) -> WhooshBackend:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # Segment files are memory-mapped; release them even if nobody called close().
+        with contextlib.suppress(Exception):
+            self._release()
+
+    def _release(self) -> None:
+        if self._segments is not None:
+            self._segments.close()
+        self._segments = None
+        self._view = None
+        self._gen = None
+
+    def _live_generation(self) -> str:
+        """The live generation, creating an empty index on first use (lazily)."""
+        gen = self._gens.current()
+        if gen is not None:
+            return gen
+        with self._gens.locked(GEN_LOCK_TIMEOUT_S):
+            gen = self._gens.current()
+            if gen is None:
+                gen = self._gens.new_name()
+                directory = self.path / gen
+                directory.mkdir()
+                index.create_in(str(directory), make_schema())
+                self._gens.publish(gen)
+        return gen
+
+    def _open(self, gen: str) -> FileIndex:
+        return index.open_dir(str(self.path / gen))
+
+    def _current_view(self) -> IndexView:
+        """A view on the newest index version; the caller holds self._lock.
+
+        Costs a read of CURRENT and a directory listing when nothing changed; after a commit
+        only new segments are opened (see OpenSegments).
+        """
+        for _ in range(_RETRIES):
+            gen = self._live_generation()
+            try:
+                if gen != self._gen or self._segments is None:
+                    self._release()
+                    self._segments = OpenSegments(self._open(gen))
+                    self._gen = gen
+                if self._segments.refresh() or self._view is None:
+                    self._view = IndexView(self._segments)
+            except OSError:
+                # A rebuild swapped generations and deleted ours between two reads.
+                self._release()
+                if self._gens.current() != gen:
+                    continue
+                raise
+            return self._view
+        raise RuntimeError(f"search index generations kept changing under {self.path}")
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _write(self, apply: Callable[[SegmentWriter], bool]) -> None:
+        """Run `apply` in a writer on the live generation and commit if it changed anything.
+
+        If a rebuild swaps generations while we wait for the lock, the writer is cancelled
+        and the change retried on the new generation (a rebuild holds the old generation's
+        write lock while it swaps, so no commit can land on a generation being retired).
+        """
+        for _ in range(_RETRIES):
+            gen = self._live_generation()
+            try:
+                writer = self._open(gen).writer(timeout=WRITE_TIMEOUT_S, delay=WRITE_DELAY_S)
+            except OSError:
+                if self._gens.current() != gen:
+                    continue
+                raise
+            done = False
+            try:
+                if self._gens.current() != gen:
+                    continue
+                if apply(writer):
+                    writer.commit()
+                else:
+                    writer.cancel()
+                done = True
+                return
+            finally:
+                if not done:
+                    with contextlib.suppress(Exception):
+                        writer.cancel()
+        raise RuntimeError(f"search index generations kept changing under {self.path}")
+
+    def index(self, docs: Iterable[ProductDoc]) -> None:
+        """Add or replace documents, matched by id, in one commit (the last of several
+        documents with the same id wins)."""
+        batch = {doc.id: doc for doc in docs}
+        if not batch:
+            return
+
+        def apply(writer: SegmentWriter) -> bool:
+            # Delete all, then add: update_document() cannot see documents added earlier in
+            # the same writer, so a repeated id would be indexed twice.
+            for pid in batch:
+                writer.delete_by_term("id", str(pid))
+            for doc in batch.values():
+                writer.add_document(**doc_fields(doc))
+            return True
+
+        self._write(apply)
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Remove documents by id; unknown ids are ignored (and cost no commit)."""
+        keys = sorted({str(int(i)) for i in ids})
+        if not keys:
+            return
+
+        def apply(writer: SegmentWriter) -> bool:
+            return sum(writer.delete_by_term("id", key) for key in keys) > 0
+
+        self._write(apply)
+
+    def rebuild(self, docs: Iterable[ProductDoc]) -> int:
+        """Build a new generation from `docs`, swap it in atomically, delete the old ones.
+
+        The first occurrence of a duplicated id wins. Returns the number of documents.
+        """
+        with self._gens.locked(GEN_LOCK_TIMEOUT_S):
+            old = self._gens.current()
+            name = self._gens.new_name()
+            directory = self.path / name
+            directory.mkdir()
+            try:
+                count = self._build(directory, docs)
+                self._swap(old, name)
+            except BaseException:
+                shutil.rmtree(directory, ignore_errors=True)
+                raise
+            self._gens.remove_all_but(name)
+        with self._lock:
+            self._release()
+        return count
+
+    @staticmethod
+    def _build(directory: Path, docs: Iterable[ProductDoc]) -> int:
+        writer = index.create_in(str(directory), make_schema()).writer(limitmb=128)
+        seen: set[int] = set()
+        try:
+            for doc in docs:
+                if doc.id not in seen:
+                    seen.add(doc.id)
+                    writer.add_document(**doc_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=True)
+        return len(seen)
+
+    def _swap(self, old: str | None, new: str) -> None:
+        """Publish `new` while holding the old generation's write lock, so that no writer
+        is between "checked CURRENT" and "committed" on the generation being retired."""
+        if old is None:
+            self._gens.publish(new)
+            return
+        lock = self._open(old).lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=WRITE_TIMEOUT_S, delay=WRITE_DELAY_S):
+            raise LockError(f"a writer held {old} for {WRITE_TIMEOUT_S}s; rebuild not swapped")
+        try:
+            self._gens.publish(new)
+        finally:
+            lock.release()
+
+    # --- reading -------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        """Ranked ids with highlights, facet counts and a spelling suggestion."""
+        with self._lock:
+            return search(self._current_view(), query)
+
+    def autocomplete(self, prefix: str, limit: int = 8) -> list[str]:
+        """Product names whose words match `prefix`, the last word as a prefix."""
+        with self._lock:
+            return autocomplete(self._current_view(), prefix, limit)
+
+    def indexed_ids(self) -> set[int]:
+        with self._lock:
+            view = self._current_view()
+            pid = view.column("pid")
+            return {pid[d] for d in view.all_docs()}
+
+    def check(self, expected_ids: Iterable[int]) -> Drift:
+        expected = frozenset(int(i) for i in expected_ids)
+        indexed = frozenset(self.indexed_ids())
+        return Drift(missing=expected - indexed, extra=indexed - expected)

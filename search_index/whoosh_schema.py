@@ -1,0 +1,157 @@
+"""The Whoosh schema and the Vietnamese analyzers it is built on.
+
+Whoosh's StemmingAnalyzer is English: its stop list drops "an" (An Giang) and "may" (may mặc),
+minsize 2 drops "ủ", and Porter stems folded "cay" to "cai" so "ớt cay" matches "cải". Our
+analyzer is a single tokenizer that NFC-normalises, splits on words (keeping combining marks
+inside them) and maps each word through a cached function from `text.py`: no stop words, no
+stemming, no minimum size.
+
+Each text field is indexed twice: accent-kept (canonical tone placement) and folded. A query
+word is looked up in both, with the accented variant boosted, so "bò" finds bỏ and bơ too but
+ranks bò first, and an accent-free "vai thieu" still finds "Vải thiều".
+
+This module's classes are pickled into the index's table of contents by reference: keep their
+names and module path stable, or existing indexes will no longer open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from whoosh import columns, fields, formats
+from whoosh.analysis import Token, Tokenizer
+
+from .text import WORD_RE, accent_key, fold_word, nfc, words
+from .types import ProductDoc
+
+# Searchable fields: (accent-kept field, folded field, boost). Name matters most.
+TEXT_FIELDS: tuple[tuple[str, str, float], ...] = (
+    ("name", "name_f", 6.0),
+    ("producer", "producer_f", 3.0),
+    ("place", "place_f", 2.5),
+    ("group", "group_f", 2.0),
+    ("desc", "desc_f", 1.0),
+)
+# Fields whose folded vocabulary the last, still-being-typed word is matched against as a
+# prefix. Descriptions are left out: a two-letter prefix there expands to hundreds of terms.
+PREFIX_FIELDS = ("name_f", "producer_f", "place_f", "group_f")
+MAX_NWORDS = 20
+NO_PRICE = -1
+NO_DATE = -(2**62)
+
+
+class VietnameseTokenizer(Tokenizer):
+    """NFC, split into words, map each word to its accent-kept or folded key (cached)."""
+
+    def __init__(self, folded: bool = False) -> None:
+        self.folded = folded
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        key = fold_word if self.folded else accent_key
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = nfc(value)
+        for pos, match in enumerate(WORD_RE.finditer(text)):
+            word = match.group()
+            token.text = key(word)
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+def _text(folded: bool, stored: bool = False) -> fields.TEXT:
+    """A text field that records only which documents contain each word.
+
+    Ranking is done from posting sets (whoosh_rank.py), highlighting by highlight.py and
+    there are no phrase queries, so positions and frequencies would only make the index
+    bigger and slower to build. (The field stays "scorable": without a length column
+    Whoosh's writer checks the disk for that column once per posting, which is slower.)
+    """
+    field = fields.TEXT(analyzer=VietnameseTokenizer(folded), phrase=False, stored=stored)
+    field.format = formats.Existence()
+    return field
+
+
+def make_schema() -> fields.Schema:
+    """A fresh schema; created lazily the first time an index directory is used."""
+    schema = fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        pid=fields.COLUMN(columns.NumericColumn("q", default=-1)),
+        # Filters and facets: plain terms, looked up as document sets.
+        province=fields.ID(),
+        category=fields.ID(),
+        stars=fields.ID(),
+        verified=fields.ID(),
+        # Number of words in the name: among equally good matches the shorter name is the
+        # more specific one (what BM25's length normalisation would do for the name field).
+        nwords=fields.ID(),
+        # Sort keys, read as whole columns once per index version.
+        stars_n=fields.COLUMN(columns.NumericColumn("B", default=0)),
+        created_n=fields.COLUMN(columns.NumericColumn("q", default=NO_DATE)),
+        price_n=fields.COLUMN(columns.NumericColumn("q", default=NO_PRICE)),
+    )
+    for accented, folded, _boost in TEXT_FIELDS:
+        stored = accented in ("name", "desc")
+        schema.add(accented, _text(folded=False, stored=stored))
+        schema.add(folded, _text(folded=True))
+    return schema
+
+
+def _micros(value: datetime | None) -> int:
+    if value is None:
+        return NO_DATE
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # the catalogue stores naive UTC
+    return int(value.timestamp() * 1_000_000)
+
+
+def doc_fields(doc: ProductDoc) -> dict[str, Any]:
+    """The Whoosh document for one ProductDoc (stored text is NFC)."""
+    place = " ".join([doc.province_name, *doc.province_aliases])
+    values: dict[str, Any] = {
+        "id": str(doc.id),
+        "pid": doc.id,
+        "verified": "true" if doc.verified else "false",
+        "nwords": str(min(MAX_NWORDS, len(words(doc.name)))),
+        "stars_n": doc.ocop_stars or 0,
+        "created_n": _micros(doc.created_at),
+        "price_n": NO_PRICE if doc.price_vnd is None else doc.price_vnd,
+    }
+    if doc.province_slug:
+        values["province"] = doc.province_slug
+    if doc.category_slug:
+        values["category"] = doc.category_slug
+    if doc.ocop_stars:
+        values["stars"] = str(doc.ocop_stars)
+    texts = {
+        "name": doc.name,
+        "producer": doc.producer_name,
+        "place": place,
+        "group": doc.category_name or "",
+        "desc": doc.description,
+    }
+    for accented, folded, _boost in TEXT_FIELDS:
+        value = nfc(texts[accented])
+        values[accented] = value
+        values[folded] = value
+    return values

@@ -1,0 +1,189 @@
+"""Answering a SearchQuery from an IndexView: matching, filters, facets, order, highlights.
+
+Matching:
+
+* every word must match (AND), in any field, accent-free; if that finds nothing and there are
+  several words, documents matching any word are returned (OR), best first, so one stray or
+  misspelt word does not empty the page (the suggestion then offers a correction);
+* the last word is also a prefix while the user is still typing it;
+* empty text (or text with no words, such as "((" or "*") browses every published product.
+
+Facet counts follow the usual multi-select rule: the counts of one facet are computed over
+the text matches with all the *other* facets' filters applied, so ticking "Hà Nội" leaves
+the other provinces' counts visible and the user can widen the selection.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from .highlight import Terms, mark, snippet
+from .text import normalize_key
+from .types import FACET_FIELDS, SORTS, FacetCount, SearchHit, SearchPage, SearchQuery
+from .whoosh_rank import Weighted, by_key, by_relevance, by_stars, weighted_sets
+from .whoosh_schema import TEXT_FIELDS
+from .whoosh_segments import EMPTY
+from .whoosh_view import IndexView, QueryWord, parse_words
+
+MAX_PER_PAGE = 100
+
+
+def _intersect(sets: Iterable[frozenset[int]]) -> frozenset[int]:
+    ordered = sorted(sets, key=len)
+    if not ordered:
+        return EMPTY
+    result = ordered[0]
+    for other in ordered[1:]:
+        if not result:
+            break
+        result = result & other
+    return result
+
+
+def _filters(view: IndexView, q: SearchQuery) -> dict[str, frozenset[int]]:
+    filters: dict[str, frozenset[int]] = {}
+    if q.provinces:
+        filters["province"] = view.values_docs("province", q.provinces)
+    if q.categories:
+        filters["category"] = view.values_docs("category", q.categories)
+    if q.stars:
+        filters["stars"] = view.values_docs("stars", (str(s) for s in q.stars))
+    if q.verified is not None:
+        filters["verified"] = view.values_docs("verified", ["true" if q.verified else "false"])
+    return filters
+
+
+def _facets(
+    view: IndexView, matched: frozenset[int], filters: dict[str, frozenset[int]]
+) -> dict[str, tuple[FacetCount, ...]]:
+    """Counts per facet value. Facets without a filter of their own all count over the same
+    set (every filter applied), so they share one pass over the matches."""
+    codes, combos = view.facet_codes()
+    tallies: dict[frozenset[str], Counter[int]] = {}
+    facets: dict[str, tuple[FacetCount, ...]] = {}
+    for i, field in enumerate(FACET_FIELDS):
+        others = frozenset(f for f in filters if f != field)
+        tally = tallies.get(others)
+        if tally is None:
+            base = _intersect([matched, *(filters[f] for f in others)])
+            tally = tallies[others] = Counter(map(codes.__getitem__, base))
+        counts: Counter[str] = Counter()
+        for code, n in tally.items():
+            value = combos[code][i]
+            if value is not None:
+                counts[value] += n
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        facets[field] = tuple(FacetCount(value, n) for value, n in ordered)
+    return facets
+
+
+def _match(view: IndexView, words: list[QueryWord]) -> tuple[frozenset[int], Weighted, bool]:
+    """Documents matching the words (AND, else OR), their relevance weights, and whether
+    the strict AND found anything."""
+    sets = [view.word_docs(w) for w in words]
+    weighted = [pair for w in words for pair in weighted_sets(view, w)]
+    matched = view.live(_intersect(sets))
+    if matched or len(words) == 1:
+        return matched, weighted, bool(matched)
+    return view.live(frozenset().union(*sets)), weighted, False
+
+
+def search(view: IndexView, q: SearchQuery) -> SearchPage:
+    page = max(1, int(q.page))
+    per_page = min(MAX_PER_PAGE, max(1, int(q.per_page)))
+    sort = q.sort if q.sort in SORTS else "relevance"
+    start, end = (page - 1) * per_page, page * per_page
+
+    words = parse_words(q.text)
+    weighted: Weighted | None = None
+    suggestion = None
+    if words:
+        matched, weighted, strict = _match(view, words)
+        if not strict:
+            suggestion = _suggest(view, words)
+    else:
+        matched = view.all_docs()
+
+    filters = _filters(view, q)
+    facets = _facets(view, matched, filters)
+    final = _intersect([matched, *filters.values()])
+
+    if sort == "relevance" and weighted is not None:
+        ordered = by_relevance(view, final, weighted, end)
+    elif sort == "stars":
+        ordered = by_stars(view, final, weighted, end)
+    else:
+        ordered = [(d, 0.0) for d in by_key(view, final, sort, end)]
+
+    terms = _terms(words)
+    hits = tuple(_hit(view, d, score, terms) for d, score in ordered[start:end])
+    return SearchPage(
+        total=len(final),
+        page=page,
+        per_page=per_page,
+        hits=hits,
+        facets=facets,
+        suggestion=suggestion,
+    )
+
+
+def _terms(words: list[QueryWord]) -> Terms:
+    prefix = words[-1].folded if words and words[-1].prefix else None
+    return Terms(frozenset(w.folded for w in words), prefix)
+
+
+def _hit(view: IndexView, docnum: int, score: float, terms: Terms) -> SearchHit:
+    pid = view.column("pid")[docnum]
+    if not terms:
+        return SearchHit(id=pid, score=score)
+    stored = view.stored(docnum)
+    highlights = {"name": mark(stored.get("name", ""), terms)}
+    fragment = snippet(stored.get("desc", ""), terms)
+    if fragment is not None:
+        highlights["description"] = fragment
+    return SearchHit(id=pid, score=score, highlights=highlights)
+
+
+def _suggest(view: IndexView, words: list[QueryWord]) -> str | None:
+    """A one-typo correction of the words that match nothing, offered only if the corrected
+    words all match one document together. Words that match stay as the user typed them."""
+    out: list[str] = []
+    sets: list[frozenset[int]] = []
+    changed = False
+    for word in words:
+        docs = view.word_docs(word)
+        fixed = None if docs else view.correct(word.folded)
+        if fixed is None:
+            out.append(word.raw)
+            sets.append(docs)
+            continue
+        changed = True
+        out.append(view.accented_form(fixed))
+        sets.append(view.word_docs(QueryWord(fixed, fixed, fixed)))
+    if not changed or not view.live(_intersect(sets)):
+        return None
+    return " ".join(out)
+
+
+def autocomplete(view: IndexView, prefix: str, limit: int) -> list[str]:
+    """Names of products whose name has the earlier words and a word starting with the last
+    one, best first, de-duplicated by their normalised form."""
+    words = parse_words(prefix, min_prefix=1)
+    if not words or limit <= 0:
+        return []
+    name_fields = TEXT_FIELDS[:1]
+    folded = [f for _, f, _ in name_fields]
+    matched = view.live(_intersect([view.word_docs(w, folded) for w in words]))
+    weighted = [pair for w in words for pair in weighted_sets(view, w, name_fields)]
+    names: list[str] = []
+    seen: set[str] = set()
+    for docnum, _score in by_relevance(view, matched, weighted, limit * 4):
+        name = view.stored(docnum).get("name", "")
+        key = normalize_key(name)
+        if name and key not in seen:
+            seen.add(key)
+            names.append(name)
+            if len(names) >= limit:
+                break
+    return names
