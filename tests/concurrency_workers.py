@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from catalog import create_app
 from catalog.database import write_transaction
 from catalog.extensions import db
@@ -40,21 +38,3 @@ def increment_price(instance: str, product_id: int, times: int) -> int:
             db.session.expire_all()
         db.session.remove()
     return errors
-
-
-def import_products(instance: str, worker: int, count: int) -> list[int]:
-    """Import products one file at a time; each import commits and syncs the index."""
-    from catalog.services.imports import import_csv
-    from tests.helpers import csv_bytes, row
-
-    app = make_worker_app(Path(instance))
-    ids: list[int] = []
-    with app.app_context():
-        for n in range(count):
-            name = f"Sản phẩm thử {worker}-{n} chè"
-            producer = f"HTX Thử {worker}"
-            report = import_csv(csv_bytes(row(product_name=name, producer_name=producer)))
-            ids.extend(report.product_ids)
-        ids = list(db.session.scalars(select(Product.id).where(Product.id.in_(ids))))
-        db.session.remove()
-    return ids
