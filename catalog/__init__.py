@@ -45,14 +45,18 @@ def register_extensions(app: Flask) -> None:
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     csrf.init_app(app)
     limiter.init_app(app)
+    from .security import init_security
+
+    init_security(app)
 
 
 def register_after_commit(app: Flask) -> None:
-    """Apply index changes right after the transaction that queued them commits."""
-    from .database import OUTBOX_FLAG, on_commit
-    from .services import search_sync
+    """Apply index changes and send e-mails right after the transaction that queued them."""
+    from .database import MAIL_FLAG, OUTBOX_FLAG, on_commit
+    from .services import mail, search_sync
 
     on_commit(OUTBOX_FLAG, search_sync.apply_pending_quietly)
+    on_commit(MAIL_FLAG, mail.deliver_pending_quietly)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -77,10 +81,14 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .account import bp as account_bp
     from .api import bp as api_bp
+    from .producer import bp as producer_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(producer_bp)
     app.register_blueprint(api_bp)
 
 

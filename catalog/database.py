@@ -22,9 +22,10 @@ from .extensions import db
 _read_only: ContextVar[bool] = ContextVar("choviet_read_only", default=False)
 
 # Work to do after a write transaction commits, keyed by a flag a service sets in the
-# session (e.g. search outbox rows queued). Callbacks must not raise.
+# session (search outbox rows queued, e-mails queued). Callbacks must not raise.
 _after_commit: dict[str, list[Callable[[], object]]] = {}
 OUTBOX_FLAG = "choviet_outbox_dirty"
+MAIL_FLAG = "choviet_mail_pending"
 
 
 def on_commit(flag: str, callback: Callable[[], object]) -> None:

@@ -86,3 +86,19 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory, migrated_db: Path) -> Ite
 def demo_client(demo_app: Flask):  # type: ignore[no-untyped-def]
     with demo_app.app_context():
         yield demo_app.test_client()
+
+
+@pytest.fixture
+def login_as(app: Flask, client):  # type: ignore[no-untyped-def]
+    """login_as(user) or login_as("producer"/"official"/"admin"): signs the test client in
+    (Flask-Login session keys) and returns the user."""
+    from tests.factories import create_user
+
+    def _login(who):  # type: ignore[no-untyped-def]
+        user = create_user(who) if isinstance(who, str) else who
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return _login

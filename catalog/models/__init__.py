@@ -1,8 +1,10 @@
 """All models, importable from one place (Alembic needs them all loaded)."""
 
+from .curation import AuditEntry, ProducerClaim
 from .geo import Province, ProvinceAlias
+from .mail import MailMessage
 from .outbox import IndexOutbox
-from .people import ROLES, User, official_provinces
+from .people import ROLES, Invitation, User, official_provinces
 from .producers import PRODUCER_STATUSES, PRODUCER_TYPES, Producer
 from .products import (
     CERTIFICATE_MONTHS,
@@ -14,6 +16,11 @@ from .products import (
 )
 
 __all__ = [
+    "AuditEntry",
+    "Invitation",
+    "MailMessage",
+    "ProducerClaim",
+    "official_provinces",
     "CERTIFICATE_MONTHS",
     "OCOP_STARS",
     "PRODUCER_STATUSES",
@@ -28,5 +35,4 @@ __all__ = [
     "Province",
     "ProvinceAlias",
     "User",
-    "official_provinces",
 ]

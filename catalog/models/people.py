@@ -61,3 +61,18 @@ class User(UserMixin, db.Model):
         if self.role == "admin":
             return True
         return self.role == "official" and any(p.id == province_id for p in self.provinces)
+
+
+class Invitation(db.Model):
+    """A producer invites a colleague to manage the same business."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    producer: Mapped[Producer] = relationship()

@@ -1,0 +1,5 @@
+"""Accounts: register, verify e-mail, sign in and out, reset a password, accept invitations."""
+
+from flask import Blueprint
+
+bp = Blueprint("account", __name__, url_prefix="/tai-khoan")

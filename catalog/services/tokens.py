@@ -1,0 +1,44 @@
+"""Signed, expiring links for e-mail verification, password reset and invitations.
+
+Tokens carry the user's password timestamp where it matters, so a reset link works once:
+using it changes the password, which invalidates the link (and every session).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+PURPOSES = ("verify-email", "reset-password", "invitation", "claim")
+
+
+class TokenError(ValueError):
+    def __init__(self, expired: bool) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    if purpose not in PURPOSES:
+        raise ValueError(purpose)
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"choviet-{purpose}")
+
+
+def make(purpose: str, payload: dict[str, Any]) -> str:
+    return _serializer(purpose).dumps(payload)
+
+
+def read(purpose: str, token: str, max_age: int | None = None) -> dict[str, Any]:
+    """The payload of a valid token; TokenError when forged, garbled or expired."""
+    age = max_age if max_age is not None else current_app.config["TOKEN_MAX_AGE_S"]
+    try:
+        payload = _serializer(purpose).loads(token, max_age=age)
+    except SignatureExpired as exc:
+        raise TokenError(expired=True) from exc
+    except (BadSignature, UnicodeError, ValueError) as exc:
+        raise TokenError(expired=False) from exc
+    if not isinstance(payload, dict):
+        raise TokenError(expired=False)
+    return payload

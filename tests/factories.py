@@ -1,0 +1,67 @@
+"""Callable factories for test data (indico style). They write through the database
+directly only where no service exists for that step yet; each returns the created row."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from catalog.database import write_transaction
+from catalog.extensions import db
+from catalog.models import Producer, Province, User
+from catalog.services._common import utcnow
+from catalog.vietnamese import normalize_key, slugify
+
+PASSWORD = "mat-khau-thu-9"
+_serial = count(1)
+
+
+def province(name: str = "Cao Bằng") -> Province:
+    return db.session.scalar(select(Province).where(Province.name == name))
+
+
+def create_producer(
+    name: str | None = None, *, province_name: str = "Cao Bằng", status: str = "active", **values
+) -> Producer:
+    n = next(_serial)
+    name = name or f"HTX Hạt dẻ Thử {n}"
+    with write_transaction():
+        producer = Producer(
+            name=name,
+            name_key=normalize_key(name),
+            slug=f"{slugify(name)}-{n}",
+            province_id=province(province_name).id,
+            status=status,
+            **values,
+        )
+        db.session.add(producer)
+    return producer
+
+
+def create_user(
+    role: str = "producer",
+    *,
+    email: str | None = None,
+    producer: Producer | None = None,
+    verified: bool = True,
+    provinces: tuple[str, ...] = (),
+    password: str = PASSWORD,
+) -> User:
+    """A user; a producer user gets its own active producer unless one is given."""
+    n = next(_serial)
+    if role == "producer" and producer is None:
+        producer = create_producer()
+    with write_transaction():
+        user = User(
+            email=email or f"nguoi-dung-{n}@example.vn",
+            password_hash=generate_password_hash(password),
+            role=role,
+            producer_id=producer.id if producer else None,
+            display_name=f"Người dùng {n}",
+            email_verified_at=utcnow() if verified else None,
+        )
+        user.provinces = [province(p) for p in provinces]
+        db.session.add(user)
+    return user
