@@ -1,4 +1,4 @@
-"""`flask --app app ...` commands: catalogue loading and search maintenance."""
+"""`flask --app app ...` commands: catalogue loading, search maintenance, mail outbox."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from .services import demo, geo, search_sync
+from .services import demo, geo, mail, search_sync
 from .services.import_rows import ImportFileError
 from .services.imports import ImportReport, import_csv
 
 catalog_cli = AppGroup("catalog", help="Load and maintain the catalogue.")
 search_cli = AppGroup("search", help="Keep the search index in step with the database.")
+mail_cli = AppGroup("mail", help="E-mails the application sends (the mail outbox).")
 
 
 def _print_report(report: ImportReport, dry_run: bool) -> None:
@@ -97,6 +98,31 @@ def check_command() -> None:
     sys.exit(1)
 
 
+@mail_cli.command("outbox")
+@click.option("--unsent", is_flag=True, help="Only messages not sent yet.")
+@click.option("--limit", default=20, show_default=True, help="How many of the latest.")
+def outbox_command(unsent: bool, limit: int) -> None:
+    """Print the latest stored e-mails (to, subject, body), newest last."""
+    messages = mail.outbox(limit, unsent=unsent)
+    if not messages:
+        click.echo("Hộp thư đi trống.")
+        return
+    for message in messages:
+        if message.sent_at is not None:
+            status = f"đã gửi {message.sent_at:%Y-%m-%d %H:%M} UTC"
+        elif message.error:
+            status = f"gửi lỗi: {message.error}"
+        else:
+            status = "chưa gửi"
+        click.echo(f"=== #{message.id} · {message.created_at:%Y-%m-%d %H:%M} UTC · {status}")
+        click.echo(f"Đến: {message.to}")
+        click.echo(f"Tiêu đề: {message.subject}")
+        click.echo("")
+        click.echo(message.body)
+        click.echo("")
+
+
 def init_cli(app: Flask) -> None:
     app.cli.add_command(catalog_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(mail_cli)

@@ -52,6 +52,16 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") not in ("0", "false", "no"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Per client IP (Flask-Limiter syntax, several separated by ";"). Mobile carriers put
+        # many people behind one address, so only sign-in is tight.
+        "LOGIN_RATE": _env("LOGIN_RATE", "5 per minute"),
+        "REGISTER_RATE": _env("REGISTER_RATE", "10 per hour"),
+        "PASSWORD_RESET_RATE": _env("PASSWORD_RESET_RATE", "5 per 15 minutes"),
+        "RESEND_VERIFICATION_RATE": _env("RESEND_VERIFICATION_RATE", "5 per 15 minutes"),
+        "INVITE_RATE": _env("INVITE_RATE", "20 per hour"),
+        # Per e-mail address typed into registration, reset and resend forms, whatever the IP:
+        # nobody can flood someone's mailbox with our messages.
+        "MAIL_PER_ADDRESS_RATE": _env("MAIL_PER_ADDRESS_RATE", "3 per hour"),
         "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

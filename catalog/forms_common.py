@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_wtf import FlaskForm
 from wtforms import Field, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
@@ -87,3 +88,62 @@ def password_rules(_form: Any, field: Field) -> None:
         raise ValidationError("Mật khẩu quá dài.")
     if value.isdigit() or value.lower() in ("password", "matkhau123", "12345678"):
         raise ValidationError("Mật khẩu quá dễ đoán; hãy dùng cả chữ và số.")
+
+
+# WTForms ships no Vietnamese catalogue: its built-in messages (a choice that is not in the
+# list, a number that is not a number…) would otherwise reach people in English.
+_WTFORMS_VI = {
+    "This field is required.": REQUIRED,
+    "Invalid input.": "Giá trị không hợp lệ.",
+    "Invalid email address.": "Địa chỉ e-mail không hợp lệ.",
+    "Invalid URL.": "Địa chỉ trang web không hợp lệ.",
+    "Field must be equal to %(other_name)s.": "Giá trị không khớp.",
+    "Field must be at least %(min)d character long.": "Cần ít nhất %(min)d ký tự.",
+    "Field must be at least %(min)d characters long.": "Cần ít nhất %(min)d ký tự.",
+    "Field cannot be longer than %(max)d character.": "Tối đa %(max)d ký tự.",
+    "Field cannot be longer than %(max)d characters.": "Tối đa %(max)d ký tự.",
+    "Field must be exactly %(max)d character long.": "Cần đúng %(max)d ký tự.",
+    "Field must be exactly %(max)d characters long.": "Cần đúng %(max)d ký tự.",
+    "Field must be between %(min)d and %(max)d characters long.": (
+        "Cần từ %(min)d đến %(max)d ký tự."
+    ),
+    "Number must be at least %(min)s.": "Số phải từ %(min)s trở lên.",
+    "Number must be at most %(max)s.": "Số phải không quá %(max)s.",
+    "Number must be between %(min)s and %(max)s.": "Số phải trong khoảng %(min)s đến %(max)s.",
+    "Invalid Choice: could not coerce.": "Vui lòng chọn một mục trong danh sách.",
+    "Not a valid choice.": "Vui lòng chọn một mục trong danh sách.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": (
+        "Vui lòng chọn các mục trong danh sách."
+    ),
+    "'%(value)s' is not a valid choice for this field.": "Vui lòng chọn một mục trong danh sách.",
+    "'%(value)s' are not valid choices for this field.": "Vui lòng chọn các mục trong danh sách.",
+    "Not a valid integer value.": "Vui lòng nhập một số nguyên.",
+    "Not a valid decimal value.": "Vui lòng nhập một số.",
+    "Not a valid float value.": "Vui lòng nhập một số.",
+    "Not a valid date value.": "Ngày không hợp lệ (ngày/tháng/năm).",
+    "Not a valid datetime value.": "Thời điểm không hợp lệ.",
+    "Not a valid time value.": "Giờ không hợp lệ.",
+    "Invalid CSRF Token.": "Biểu mẫu đã hết hạn. Vui lòng gửi lại.",
+    "CSRF token missing.": "Biểu mẫu đã hết hạn. Vui lòng gửi lại.",
+    "CSRF failed.": "Biểu mẫu đã hết hạn. Vui lòng gửi lại.",
+    "CSRF token expired.": "Biểu mẫu đã hết hạn. Vui lòng gửi lại.",
+    "This field cannot be edited.": "Không thể sửa mục này.",
+    "This field is disabled and cannot have a value.": "Không thể sửa mục này.",
+}
+
+
+class _VietnameseTranslations:
+    def gettext(self, string: str) -> str:
+        return _WTFORMS_VI.get(string, string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+class Form(FlaskForm):
+    """Base for every form: CSRF (Flask-WTF) and WTForms' own messages in Vietnamese.
+    Put a form-wide error (not tied to one field) in `form.form_errors`."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _VietnameseTranslations:
+            return _VietnameseTranslations()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask_migrate import upgrade
 
 from catalog import create_app
@@ -20,7 +20,7 @@ from catalog.services import demo, geo, search_sync
 
 
 def make_app(instance: Path) -> Flask:
-    return create_app(
+    application = create_app(
         {
             "INSTANCE_PATH": instance,
             "TESTING": True,
@@ -30,6 +30,16 @@ def make_app(instance: Path) -> Flask:
             "SEARCH_INDEX_DIR": instance / "search",
         }
     )
+    application.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
+    return application
+
+
+def _fresh_g() -> None:
+    """Tests keep one app context open, and Flask reuses it for every test-client request,
+    so `g` would carry the signed-in user (Flask-Login) and the CSRF token (Flask-WTF) from
+    one request, or one client, into the next. In production each request has its own."""
+    for name in list(vars(g)):
+        delattr(g, name)
 
 
 @pytest.fixture(scope="session")

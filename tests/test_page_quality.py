@@ -55,6 +55,8 @@ def page_urls(demo_app: Flask) -> dict[str, str]:
             "search": "/tim-kiem?q=ca+phe",
             "search-empty": "/tim-kiem?q=khongcogiheta",
             "not-found": "/khong-co-trang-nay",
+            "register": "/tai-khoan/dang-ky",
+            "login": "/tai-khoan/dang-nhap",
         }
         db.session.remove()
     return urls

@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/tai-khoan")
+
+from . import views  # noqa: E402,F401

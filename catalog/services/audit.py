@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AuditEntry, User
@@ -32,10 +35,31 @@ def record(
     return entry
 
 
+def history(entity_type: str, entity_id: int) -> list[AuditEntry]:
+    """Every entry about one producer or product, oldest first."""
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A copy the JSON column can store: dates as ISO strings, nested values included,
+    anything else as its text."""
     if values is None:
         return None
-    return {
-        k: v if isinstance(v, str | int | float | bool | type(None) | list | dict) else str(v)
-        for k, v in values.items()
-    }
+    return {str(k): _plain(v) for k, v in values.items()}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return str(value)

@@ -1,6 +1,10 @@
-"""Sending e-mail: every message is first stored (the mail outbox), then delivered over SMTP
-when CHOVIET_SMTP_HOST is set; otherwise it is logged for development and stays readable
-with `flask --app app mail outbox`."""
+"""Sending e-mail: every message is first stored (the mail outbox, table mail_messages), then
+delivered over SMTP after the transaction commits when CHOVIET_SMTP_HOST is set.
+
+Without SMTP (development) nothing is sent: each message is written to the log when queued
+and stays in the outbox, readable with `flask --app app mail outbox`. Outside development
+the log gets a warning only, never the body (it holds sign-in links).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..database import MAIL_FLAG, flag_for_commit, write_transaction
 from ..extensions import db
@@ -23,7 +27,18 @@ def queue(to: str, subject: str, body: str) -> MailMessage:
     """Store a message in the current transaction; it is delivered after commit."""
     message = MailMessage(to=to, subject=subject, body=body)
     db.session.add(message)
-    flag_for_commit(MAIL_FLAG)
+    config = current_app.config
+    if config["SMTP_HOST"]:
+        flag_for_commit(MAIL_FLAG)
+    elif config["ENV_NAME"] == "production":
+        log.warning("mail to %s queued but not sent: CHOVIET_SMTP_HOST is not set", to)
+    else:
+        log.info(
+            "mail queued (no SMTP configured, not sent) to=%s\nSubject: %s\n\n%s",
+            to,
+            subject,
+            body,
+        )
     return message
 
 
@@ -38,34 +53,46 @@ def deliver_pending_quietly() -> int:
 
 
 def deliver_pending() -> int:
-    """Deliver stored messages not sent yet. Returns how many went out (or were logged)."""
-    messages = list(
+    """Send stored messages not sent yet over SMTP. Returns how many went out.
+
+    Each message is claimed (sent_at set) in its own transaction before it is sent, so two
+    processes never send the same message twice; a failed send records the error instead.
+    """
+    if not current_app.config["SMTP_HOST"]:
+        return 0
+    ids = list(
         db.session.scalars(
-            select(MailMessage).where(MailMessage.sent_at.is_(None), MailMessage.error.is_(None))
+            select(MailMessage.id).where(MailMessage.sent_at.is_(None), MailMessage.error.is_(None))
         )
     )
     db.session.commit()
     delivered = 0
-    for message in messages:
-        error = _deliver(message)
+    for message_id in ids:
         with write_transaction():
-            row = db.session.get(MailMessage, message.id)
-            if row is None:
-                continue
-            if error:
-                row.error = error[:500]
-            else:
-                row.sent_at = utcnow()
-                delivered += 1
+            claimed = db.session.execute(
+                update(MailMessage)
+                .where(
+                    MailMessage.id == message_id,
+                    MailMessage.sent_at.is_(None),
+                    MailMessage.error.is_(None),
+                )
+                .values(sent_at=utcnow())
+            ).rowcount
+            message = db.session.get(MailMessage, message_id) if claimed else None
+        if message is None:
+            continue
+        error = _send(message)
+        if error:
+            with write_transaction():
+                message.sent_at = None
+                message.error = error[:500]
+        else:
+            delivered += 1
     return delivered
 
 
-def _deliver(message: MailMessage) -> str | None:
+def _send(message: MailMessage) -> str | None:
     config = current_app.config
-    if not config["SMTP_HOST"]:
-        log.info("mail (not sent, no SMTP configured) to=%s subject=%s\n%s",
-                 message.to, message.subject, message.body)  # fmt: skip
-        return None
     email = EmailMessage()
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.to
@@ -80,10 +107,14 @@ def _deliver(message: MailMessage) -> str | None:
             smtp.send_message(email)
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("mail to %s failed: %s", message.to, exc)
-        return str(exc)
+        return str(exc) or exc.__class__.__name__
     return None
 
 
-def outbox(limit: int = 20) -> list[MailMessage]:
-    stmt = select(MailMessage).order_by(MailMessage.id.desc()).limit(limit)
+def outbox(limit: int = 20, *, unsent: bool = False) -> list[MailMessage]:
+    """The latest stored messages, oldest first (newest last)."""
+    stmt = select(MailMessage)
+    if unsent:
+        stmt = stmt.where(MailMessage.sent_at.is_(None))
+    stmt = stmt.order_by(MailMessage.id.desc()).limit(limit)
     return list(reversed(db.session.scalars(stmt).all()))

@@ -1,0 +1,154 @@
+"""The account pages in every state a person meets (empty, with errors, signed in with the
+verification banner and a flash message, link errors, 429) are valid HTML (W3C Nu checker)
+and pass axe-core at phone width. test_page_quality.py covers the empty register and login
+pages at both widths along with the public pages."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from catalog.extensions import db
+from catalog.models import MailMessage
+from tests.factories import create_user
+from tests.forms import post_form
+from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
+from tests.test_page_quality import ARTIFACTS, AXE_JS, VNU_JAR, require
+
+
+def _link(address: str) -> str:
+    db.session.expire_all()
+    body = db.session.scalars(
+        select(MailMessage.body).where(MailMessage.to == address).order_by(MailMessage.id.desc())
+    ).first()
+    return re.search(r"http://127\.0\.0\.1:5000(/tai-khoan/\S+)", body).group(1)
+
+
+def account_pages(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """HTML of each state, gathered with test clients."""
+    pages: dict[str, str] = {}
+    anon = app.test_client()
+    for name, url in {
+        "register": "/tai-khoan/dang-ky",
+        "login": "/tai-khoan/dang-nhap",
+        "forgot": "/tai-khoan/quen-mat-khau",
+        "resend": "/tai-khoan/gui-lai-xac-nhan",
+        "check-email": "/tai-khoan/kiem-tra-hop-thu?muc=dang-ky",
+        "bad-link": "/tai-khoan/xac-nhan-email/khong-hop-le",
+        "method-not-allowed": "/tai-khoan/dang-xuat",
+    }.items():
+        pages[name] = anon.get(url).get_data(as_text=True)
+    pages["register-errors"] = post_form(
+        anon, "/tai-khoan/dang-ky", {"email": "sai", "business_name": "<b>x</b>"}
+    ).get_data(as_text=True)
+    pages["login-error"] = post_form(
+        anon, "/tai-khoan/dang-nhap", {"email": "a@example.vn", "password": "sai-1"}
+    ).get_data(as_text=True)
+    pages["csrf-error"] = anon.post("/tai-khoan/dang-nhap").get_data(as_text=True)
+
+    user = create_user(email="trang@example.vn", verified=False)
+    producer_client = app.test_client()
+    post_form(
+        producer_client,
+        "/tai-khoan/dang-nhap",
+        {"email": user.email, "password": "mat-khau-thu-9"},
+    )
+    pages["signed-in-banner-flash"] = producer_client.get("/").get_data(as_text=True)
+    pages["invite-errors"] = post_form(
+        producer_client, "/tai-khoan/moi-dong-nghiep", {"email": "khong-hop-le"}
+    ).get_data(as_text=True)
+
+    verified = create_user(email="moi@example.vn")
+    inviter = app.test_client()
+    post_form(
+        inviter, "/tai-khoan/dang-nhap", {"email": verified.email, "password": "mat-khau-thu-9"}
+    )
+    post_form(inviter, "/tai-khoan/moi-dong-nghiep", {"email": "ban@example.vn"})
+    pages["invite-team"] = inviter.get("/tai-khoan/moi-dong-nghiep").get_data(as_text=True)
+    pages["accept-invitation"] = anon.get(_link("ban@example.vn")).get_data(as_text=True)
+
+    post_form(anon, "/tai-khoan/quen-mat-khau", {"email": verified.email})
+    pages["reset-password"] = anon.get(_link(verified.email)).get_data(as_text=True)
+    app.config["LOGIN_RATE"] = "1 per minute"
+    limited = app.test_client()
+    for _ in range(2):
+        response = post_form(
+            limited, "/tai-khoan/dang-nhap", {"email": "x@example.vn", "password": "sai-1"}
+        )
+    assert response.status_code == 429
+    pages["too-many"] = response.get_data(as_text=True)
+    app.config["LOGIN_RATE"] = "5 per minute"
+    return pages
+
+
+def test_account_pages_in_every_state_are_valid_html(app, tmp_path: Path):
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("Java is missing: the Nu HTML checker needs it (.ci/run installs it)")
+    jar = require(VNU_JAR, "run `make test` (npm ci --prefix tests/browser)")
+    files = []
+    for name, html in account_pages(app).items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--format", "json", "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    problems = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages
+    ]
+    assert problems == []
+
+
+@pytest.mark.slow
+def test_account_forms_with_errors_pass_axe_on_a_phone(app):
+    from playwright.sync_api import sync_playwright
+
+    axe = require(AXE_JS, "run `make test` (npm ci --prefix tests/browser)").read_text()
+    create_user(email="axe@example.vn", verified=False)
+    failures: list[str] = []
+
+    def check(page, name: str) -> None:  # type: ignore[no-untyped-def]
+        page.add_script_tag(content=axe)
+        result = page.evaluate("async () => await axe.run(document)")
+        for violation in result["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in violation["nodes"][:3]]
+                failures.append(f"{name}: {violation['id']} {targets}")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            failures.append(f"{name}: scrolls sideways by {overflow}px")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"account-{name}-phone.png"), full_page=True)
+
+    with serve(app) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base + "/tai-khoan/dang-ky")
+        page.fill("#business_name", "Cơ sở <script>x</script>")
+        page.fill("#email", "sai")
+        page.click("form.form button[type=submit]")
+        check(page, "register-errors")
+        page.goto(base + "/tai-khoan/dang-nhap")
+        page.fill("#email", "axe@example.vn")
+        page.fill("#password", "sai-mat-khau")
+        page.click("form.form button[type=submit]")
+        check(page, "login-error")
+        page.fill("#password", "mat-khau-thu-9")
+        page.click("form.form button[type=submit]")
+        page.goto(base + "/tai-khoan/moi-dong-nghiep")
+        check(page, "invite-banner")
+        browser.close()
+    assert failures == []
