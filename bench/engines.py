@@ -1,0 +1,78 @@
+"""The two engines behind one small adapter each, so the benchmark drives them alike.
+
+Each has a reader (what the site's request handlers use) and a separate writer (a second
+Whoosh instance, a second SQLite connection), as if the edit came from another process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bench import fts5_baseline
+from search_index import ProductDoc, SearchQuery, get_backend
+
+
+class Whoosh:
+    name = "Whoosh"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.backend = self._open()
+        self.writer = self._open()  # another instance, like another process
+
+    def _open(self) -> Any:
+        return get_backend({"backend": "whoosh", "path": str(self.path)})
+
+    def build(self, docs: list[ProductDoc]) -> None:
+        self.backend.rebuild(docs)
+
+    def search(self, q: SearchQuery) -> tuple[int, list[int]]:
+        page = self.backend.search(q)
+        return page.total, page.ids
+
+    def autocomplete(self, prefix: str) -> list[str]:
+        return self.backend.autocomplete(prefix, 8)
+
+    def update(self, doc: ProductDoc) -> None:
+        self.writer.index([doc])
+
+    def reopen(self) -> None:
+        self.backend.close()
+        self.backend = self._open()
+
+    def close(self) -> None:
+        self.backend.close()
+        self.writer.close()
+
+
+class Fts5:
+    name = "FTS5"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path / "fts5.db"
+        self.reader: fts5_baseline.Fts5Search | None = None
+        self.writer: Any = None
+
+    def build(self, docs: list[ProductDoc]) -> None:
+        fts5_baseline.build(self.path, docs)
+        self.reader = fts5_baseline.Fts5Search(self.path)
+        self.writer = fts5_baseline.connect(self.path)
+
+    def search(self, q: SearchQuery) -> tuple[int, list[int]]:
+        page = self.reader.search(q)
+        return page.total, page.ids
+
+    def autocomplete(self, prefix: str) -> list[str]:
+        return self.reader.autocomplete(prefix, 8)
+
+    def update(self, doc: ProductDoc) -> None:
+        fts5_baseline.update(self.writer, doc)
+
+    def reopen(self) -> None:
+        self.reader.close()
+        self.reader = fts5_baseline.Fts5Search(self.path)
+
+    def close(self) -> None:
+        self.reader.close()
+        self.writer.close()
