@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
 NODE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: run test setup system-deps db lint format serve screenshots bench-search clean
+.PHONY: run test setup system-deps db lint format screenshots bench-search bench-images clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -67,6 +67,9 @@ screenshots: setup
 
 bench-search: setup
 	$(BIN)/python -m bench.search_bench
+
+bench-images: setup
+	$(BIN)/python -m bench.images_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser/node_modules
