@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("producer", __name__, url_prefix="/co-so-cua-toi")
+
+from . import views, views_listings  # noqa: E402, F401  (routes register on bp)

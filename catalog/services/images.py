@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import re
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Registering the three parsers here keeps Image.open(formats=[..."WEBP"]) from calling
+# Image.init(), which imports every Pillow plugin on a process's first upload (~40 ms).
+from PIL import JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401  # isort: skip
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 # Variant name -> longest side in pixels (also the `w` descriptor in srcset).
@@ -28,6 +34,11 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # A modern phone photo is 12-50 megapixels; anything beyond is refused before decoding.
 MAX_PIXELS = 50_000_000
 WEBP_QUALITY = 80
+# libwebp's effort, 0-6 (Pillow's default is 4). Measured on a 1600x1200 photo: method 4
+# takes about twice the time of 2 for 4 % fewer bytes and +0.1-0.2 dB PSNR; the large
+# variant's encode was the biggest cost of an upload (bench/images_bench.py).
+WEBP_METHOD = 2
+HASH_STRIP_ROWS = 256
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -54,15 +65,26 @@ def read_limited(source: IO[bytes] | bytes, max_bytes: int = DEFAULT_MAX_BYTES) 
 
 def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Image.Image:
     """Open with the accepted parsers only, refuse bombs, decode fully, fix orientation."""
+    return _decode(data, max_pixels)[0]
+
+
+def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]:
+    """The upright RGB(A) picture, and the upright size of the original.
+
+    A JPEG larger than the largest variant is decoded at 1/2, 1/4 or 1/8 scale (libjpeg's
+    DCT scaling: a quarter of the pixels at 1/2), never below the largest variant's size.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS))
             if image.width * image.height > max_pixels:
                 raise ImageRejected("Ảnh có độ phân giải quá lớn.")
+            original = image.size
             if image.format == "JPEG":
-                # Decode at reduced scale when the largest variant needs no more.
-                image.draft("RGB", (SIZES["large"], SIZES["large"]))
+                # draft() keeps each side >= the box's, so the box must have the picture's
+                # aspect: (1600, 1600) would keep a 4000x3000 photo at full size.
+                image.draft("RGB", fit_size(image.size, SIZES["large"]))
             image.load()
         except ImageRejected:
             raise
@@ -76,8 +98,28 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Image.Image:
             ) from exc
         except (OSError, SyntaxError, ValueError) as exc:
             raise ImageRejected("Tệp ảnh bị hỏng hoặc không đầy đủ.") from exc
-    image = ImageOps.exif_transpose(image)
-    return _to_rgb(image)
+    decoded = image.size
+    ImageOps.exif_transpose(image, in_place=True)  # no full copy when nothing to turn
+    if image.size != decoded:  # turned a quarter: the original's sides swap too
+        original = (original[1], original[0])
+    return _to_rgb(image), original
+
+
+def fit_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
+    """The size Image.thumbnail((longest, longest)) gives: aspect kept, never enlarged."""
+    width, height = size
+    if width <= longest and height <= longest:
+        return size
+    aspect = width / height
+
+    def round_aspect(number: float, key: Callable[[int], float]) -> int:
+        return max(min(math.floor(number), math.ceil(number), key=key), 1)
+
+    if aspect <= 1:  # portrait or square: the height is the longest side
+        return round_aspect(longest * aspect, lambda n: abs(aspect - n / longest)), longest
+    return longest, round_aspect(
+        longest / aspect, lambda n: 0 if n == 0 else abs(aspect - longest / n)
+    )
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
@@ -107,31 +149,43 @@ def store_image(
 ) -> StoredImage:
     """Validate, normalise and store an upload; the same picture is stored once."""
     data = read_limited(source, max_bytes)
-    image = decode(data, max_pixels)
-    # Hash the decoded pixels, not the file: the same photo re-saved with other metadata
-    # is the same image.
-    hasher = hashlib.sha256()
-    hasher.update(f"{image.mode}:{image.width}x{image.height}:".encode())
-    hasher.update(image.tobytes())
-    digest = hasher.hexdigest()
-    width, height = image.size
+    image, (width, height) = _decode(data, max_pixels)
+    del data
+    digest = _digest(image)
+    targets = {name: variant_path(uploads_dir, digest, name) for name in SIZES}
+    if all(target.exists() for target in targets.values()):
+        return StoredImage(digest=digest, width=width, height=height)
     encoded: dict[tuple[int, int], bytes] = {}  # a small image's variants may coincide
-    for name, longest in SIZES.items():
-        target = variant_path(uploads_dir, digest, name)
-        if target.exists():
+    variant = image
+    # Largest first, each variant reduced from the previous one: the full picture is
+    # resampled once, the smaller variants come from a 1600-px one.
+    for name, longest in sorted(SIZES.items(), key=lambda item: -item[1]):
+        size = fit_size(image.size, longest)  # from the decoded size, as thumbnail() did
+        if variant.size != size:
+            variant = variant.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+        if targets[name].exists():
             continue
-        variant = image.copy()
-        variant.thumbnail((longest, longest), Image.Resampling.LANCZOS)
         if variant.size not in encoded:
             encoded[variant.size] = _encode_webp(variant)
-        _atomic_write(target, encoded[variant.size])
+        _atomic_write(targets[name], encoded[variant.size])
     return StoredImage(digest=digest, width=width, height=height)
+
+
+def _digest(image: Image.Image) -> str:
+    """SHA-256 of the decoded pixels, not the file: the same photo re-saved with other
+    metadata is the same image. Fed in strips of rows, so no second full-size copy."""
+    hasher = hashlib.sha256()
+    hasher.update(f"{image.mode}:{image.width}x{image.height}:".encode())
+    for top in range(0, image.height, HASH_STRIP_ROWS):
+        bottom = min(top + HASH_STRIP_ROWS, image.height)
+        hasher.update(image.crop((0, top, image.width, bottom)).tobytes())
+    return hasher.hexdigest()
 
 
 def _encode_webp(image: Image.Image) -> bytes:
     out = io.BytesIO()
     # A fresh encode writes no EXIF, XMP or ICC chunk unless asked: metadata is gone.
-    image.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
+    image.save(out, format="WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
     return out.getvalue()
 
 

@@ -9,7 +9,8 @@ Listings: draft → submitted → published, rejected or changes_requested (list
 producer's side). A change to a published listing waits in `pending_changes` while the
 published version stays live; approval applies it, rejection drops it. A listing may be
 approved while its producer is still pending: it stays off the public site (which shows only
-active producers' listings) until the producer is approved.
+active producers' listings) until the producer is approved. Officials may also hide a
+published listing (only they can restore it) and suspend or reinstate a producer.
 """
 
 from __future__ import annotations
@@ -265,10 +266,10 @@ def _on_product(
         product.review_note = note or None
         product.reviewed_at = utcnow()
         action = f"product.change_{decision}" if kind == "change" else f"product.{decision}"
+        after = _state(product)
         audit.record(
-            official, action, "product", product.id, before=before, after=_state(product),
-            reason=note,
-        )  # fmt: skip
+            official, action, "product", product.id, before=before, after=after, reason=note
+        )
         outbox.record([product.id], f"{kind}_{decision}")
         subject, body = _product_message(product, kind, decision)
         _notify(product.producer, subject, _with_note(body, decision, note))

@@ -1,0 +1,131 @@
+"""The producer's pages are valid HTML (W3C Nu checker) and pass axe-core with no violation
+at all, fit a 390-px phone without sideways scrolling, and the province → ward list follows
+the province with JavaScript. Screenshots go to tests/artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from catalog import reference
+from catalog.services import listings, moderation
+from tests.factories import province
+from tests.forms import csrf_token
+from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
+from tests.producer_support import PRODUCERS, draft, official, owner, published
+from tests.test_page_quality import ARTIFACTS, AXE_JS, VIEWPORTS, VNU_JAR, require
+
+
+@pytest.fixture
+def pages(app, client, login_as) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A producer in every situation the pages show; returns page name → URL."""
+    user = login_as(owner(status="changes_requested", review_note="Bổ sung mã số thuế."))
+    curator = official()
+    editing = draft(user, "Miến dong Nguyên Bình", photos=3)
+    listings.create_draft(user, {"name": "Trà giảo cổ lam"})
+    live = published(user, "Bánh cuốn Cao Bằng", curator)
+    listings.update(user, live, {"price_vnd": 45000, "unit": "đĩa"})
+    refused = listings.submit(user, draft(user, "Rượu men lá"))
+    moderation.reject_product(refused.id, official=curator, note="Cần giấy phép sản xuất rượu.")
+    return {
+        "producer-dashboard": f"{PRODUCERS}/",
+        "producer-profile": f"{PRODUCERS}/ho-so",
+        "producer-new-listing": f"{PRODUCERS}/san-pham/moi",
+        "producer-edit-listing": f"{PRODUCERS}/san-pham/{editing.id}",
+        "producer-edit-published": f"{PRODUCERS}/san-pham/{live.id}",
+        "producer-edit-rejected": f"{PRODUCERS}/san-pham/{refused.id}",
+        "producer-delete-listing": f"{PRODUCERS}/san-pham/{editing.id}/xoa",
+        "producer-claim": f"{PRODUCERS}/ho-so/nhan-quan-ly?mst=0100109106",
+    }
+
+
+def error_pages(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Forms sent back with errors, as the server renders them."""
+    token = csrf_token(client, f"{PRODUCERS}/")
+    profile = client.post(
+        f"{PRODUCERS}/ho-so",
+        data={"csrf_token": token, "tax_code": "0100109107", "phone": "123", "action": "luu"},
+    )
+    listing = client.post(
+        f"{PRODUCERS}/san-pham/moi", data={"csrf_token": token, "price_vnd": "abc"}
+    )
+    assert profile.status_code == listing.status_code == 422
+    return {
+        "producer-profile-errors": profile.get_data(as_text=True),
+        "producer-listing-errors": listing.get_data(as_text=True),
+    }
+
+
+def test_producer_pages_are_valid_html(client, pages, tmp_path):
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("Java is missing: the Nu HTML checker needs it (.ci/run installs it)")
+    jar = require(VNU_JAR, "run `make test` (npm ci --prefix tests/browser)")
+    documents = {name: client.get(url).get_data(as_text=True) for name, url in pages.items()}
+    documents.update(error_pages(client))
+    files = []
+    for name, html in documents.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--format", "json", "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    problems = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages
+    ]
+    assert problems == []
+
+
+@pytest.mark.slow
+def test_producer_pages_pass_axe_fit_phones_and_wards_follow_the_province(app, client, pages):
+    from playwright.sync_api import sync_playwright
+
+    axe = require(AXE_JS, "run `make test` (npm ci --prefix tests/browser)").read_text()
+    cookie = client.get_cookie("session")
+    ARTIFACTS.mkdir(exist_ok=True)
+    failures = []
+    with serve(app) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
+        for viewport, (width, height) in VIEWPORTS.items():
+            context = browser.new_context(viewport={"width": width, "height": height})
+            context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
+            page = context.new_page()
+            for name, url in pages.items():
+                page.goto(base + url, wait_until="networkidle")
+                page.add_script_tag(content=axe)
+                result = page.evaluate("async () => await axe.run(document)")
+                for violation in result["violations"]:
+                    targets = [n["target"] for n in violation["nodes"][:3]]
+                    failures.append(f"{name}: {violation['id']} {targets}")
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                if overflow > 0:
+                    failures.append(f"{name}: scrolls sideways by {overflow}px at {width}px")
+                page.screenshot(path=str(ARTIFACTS / f"{name}-{viewport}.png"), full_page=True)
+            context.close()
+
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
+        page = context.new_page()
+        page.goto(base + pages["producer-profile"], wait_until="networkidle")
+        assert page.locator("button[value='chon-tinh']").count() == 0  # JS made it needless
+        with page.expect_response(lambda r: "/phuong-xa?tinh=" in r.url):
+            page.select_option("select[name=province_id]", label="Hà Nội")
+        page.wait_for_function("!document.querySelector('select[name=ward_code]').disabled")
+        first_ward = page.evaluate(
+            "document.querySelector('select[name=ward_code]').options[1].text"
+        )
+        assert first_ward == reference.wards_of(province("Hà Nội").id)[0][1]
+        context.close()
+        browser.close()
+    assert failures == []
