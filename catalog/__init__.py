@@ -83,12 +83,14 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .account import bp as account_bp
     from .api import bp as api_bp
+    from .official import bp as official_bp
     from .producer import bp as producer_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(producer_bp)
+    app.register_blueprint(official_bp)
     app.register_blueprint(api_bp)
 
 

@@ -33,7 +33,7 @@ Weighted = list[tuple[float, frozenset[int]]]
 def weighted_sets(
     view: IndexView, word: QueryWord, fields: tuple[tuple[str, str, float], ...] = TEXT_FIELDS
 ) -> Weighted:
-    total = max(1, len(view.all_docs()))
+    total = max(1, view.live_count())
     result: Weighted = []
     for accented, folded, boost in fields:
         docs = view.term_docs(folded, word.folded)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,14 @@ class SegmentData:
         self.columns: dict[str, list[Any]] = {}
         self.terms: dict[tuple[str, str], frozenset[int]] = {}
         self.lexicons: dict[str, list[str]] = {}
+        self.cache: dict[str, Any] = {}  # derived from the segment alone, offset-free
+
+    def cached(self, name: str, compute: Callable[[SegmentData], Any]) -> Any:
+        """`compute(self)`, computed once per segment (the segment never changes)."""
+        value = self.cache.get(name)
+        if value is None:
+            value = self.cache[name] = compute(self)
+        return value
 
     def rebase(self, offset: int) -> None:
         """Segments before this one were merged away: global numbers moved."""

@@ -87,6 +87,18 @@ def _facet_codes(data: SegmentData) -> list[Any]:
     return [codes, list(index)]
 
 
+def _accent_map(data: SegmentData) -> dict[str, dict[str, int]]:
+    """folded word -> {accent-kept form: document frequency} over one segment's text
+    fields (kept per segment, so a commit only reads the new segment's terms)."""
+    accents: dict[str, dict[str, int]] = {}
+    for field, _folded, _boost in TEXT_FIELDS:
+        for raw, info in data.reader.iter_field(field):
+            term = _decode(raw)
+            forms = accents.setdefault(fold_word(term), {})
+            forms[term] = forms.get(term, 0) + info.doc_frequency()
+    return accents
+
+
 def _decode(raw: bytes | str) -> str:
     return raw.decode("utf-8") if isinstance(raw, bytes) else raw
 
@@ -108,7 +120,6 @@ class IndexView:
         self._words: dict[tuple[str, bool, tuple[str, ...]], frozenset[int]] = {}
         self._columns: dict[str, list[Any]] = {}
         self._facets: dict[str, dict[str, Parts]] = {}
-        self._accents: dict[str, dict[str, int]] | None = None
 
     # --- documents ---------------------------------------------------------------------
 
@@ -116,6 +127,11 @@ class IndexView:
         if self._all is None:
             self._all = frozenset(range(self.size)) - self.deleted
         return self._all
+
+    def live_count(self) -> int:
+        """len(all_docs()) without building the set (which costs milliseconds at 100k
+        documents on the first query after every commit)."""
+        return self.size - len(self.deleted)
 
     def column(self, name: str) -> list[Any]:
         """A whole column as a list indexed by document number."""
@@ -225,10 +241,7 @@ class IndexView:
             combos: list[tuple[str | None, ...]] = []
             for leaf in self._leaves:
                 data = leaf.data
-                part = data.columns.get("~facet-codes")
-                if part is None:
-                    part = data.columns["~facet-codes"] = _facet_codes(data)
-                local_codes, local_combos = part
+                local_codes, local_combos = data.cached("~facet-codes", _facet_codes)
                 base = len(combos)
                 codes.extend(local_codes if not base else [c + base for c in local_codes])
                 combos.extend(local_combos)
@@ -258,14 +271,10 @@ class IndexView:
 
     def accented_form(self, folded: str) -> str:
         """How a folded word is most often written with accents in the index."""
-        if self._accents is None:
-            accents: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-            for field, _folded, _boost in TEXT_FIELDS:
-                for raw, info in self.reader.iter_field(field):
-                    term = _decode(raw)
-                    accents[fold_word(term)][term] += info.doc_frequency()
-            self._accents = accents
-        forms = self._accents.get(folded)
+        forms: dict[str, int] = defaultdict(int)
+        for leaf in self._leaves:
+            for term, n in leaf.data.cached("~accents", _accent_map).get(folded, {}).items():
+                forms[term] += n
         if not forms:
             return folded
         return max(forms, key=lambda t: (forms[t], t))

@@ -539,6 +539,90 @@ def test_deleted_and_replaced_documents_never_come_back(fresh):
     other.close()
 
 
+def segment_sizes(b: WhooshBackend) -> list[tuple[str, int]]:
+    from whoosh import index
+
+    generation = (b.path / "CURRENT").read_text().strip()
+    segments = index.open_dir(str(b.path / generation))._segments()
+    return [(s.segment_id(), s.doc_count_all()) for s in segments]
+
+
+def test_single_edits_merge_only_small_segments(fresh):
+    """Edits commit without Whoosh's default merging (slow every few commits): small
+    segments are merged in tiers, the rebuild's big segment is never rewritten, and the
+    number of segments stays bounded."""
+    from search_index.whoosh_backend import MERGE_FANOUT
+
+    fresh.rebuild(doc(i, f"Gạo tám {i}") for i in range(1, 61))
+    [(big, size)] = segment_sizes(fresh)
+    assert size == 60
+    for n in range(80):
+        pid = 1 + (n * 7) % 60
+        fresh.index([doc(pid, f"Gạo tám {pid} sửa{n}")])
+        assert ids(fresh, f"sua{n}") == [pid]
+        sizes = segment_sizes(fresh)
+        assert sizes[0] == (big, 60)
+        assert len(sizes) <= 1 + 3 * (MERGE_FANOUT - 1)
+    assert fresh.search(SearchQuery(text="gao tam")).total == 60
+    assert fresh.indexed_ids() == set(range(1, 61))
+    other = WhooshBackend(str(fresh.path))
+    assert other.search(SearchQuery(text="gao tam")).total == 60
+    other.close()
+
+
+def test_suggestion_accents_count_across_segments(fresh):
+    """The accented form of a corrected word is the most frequent over all segments (it is
+    computed per segment and summed)."""
+    for pid in (1, 2, 3):
+        fresh.index([doc(pid, f"Mật ong rừng {pid}")])
+    fresh.index([doc(4, "Mắt kính tre"), doc(5, "Mắt lưới tre")])
+    assert len(segment_sizes(fresh)) == 4
+    assert fresh.search(SearchQuery(text="maat ong")).suggestion == "mật ong"
+
+
+def test_fast_text_indexing_matches_whoosh_pipeline():
+    """WordsText.index skips Whoosh's token pipeline; it must give the same postings."""
+    from whoosh import fields
+
+    from search_index.whoosh_schema import TEXT_FIELDS, make_schema
+
+    schema = make_schema()
+    samples = ["Vải thiều Lục Ngạn, hoà thuỷ kỹ-thuật Hoà", nfd("Cà phê ĐẮK LẮK 2024 ủ"), "", "(("]
+    for accented, folded, _boost in TEXT_FIELDS:
+        for name in (accented, folded):
+            field = schema[name]
+            for text in samples:
+                assert sorted(field.index(text)) == sorted(fields.TEXT.index(field, text))
+
+
+def test_bulk_posting_writer_matches_whoosh_writer(tmp_path):
+    """PoolWriter (our posting pool, block-wise posting writer, no length statistics)
+    writes the same postings as Whoosh's own writer, including lists longer than a block."""
+    from whoosh import index
+
+    from search_index.whoosh_backend import PoolWriter
+    from search_index.whoosh_schema import doc_fields, make_schema
+
+    docs = [doc(i, f"Gạo {'tám' if i % 3 else 'nàng hương'} {i}") for i in range(1, 301)]
+    postings = []
+    for name, make in (("ours", PoolWriter), ("whoosh", None)):
+        (tmp_path / name).mkdir()
+        ix = index.create_in(str(tmp_path / name), make_schema())
+        writer = make(ix) if make else ix.writer()
+        for d in docs:
+            writer.add_document(**doc_fields(d))
+        writer.commit()
+        with ix.reader() as reader:
+            postings.append(
+                {
+                    (field, text): list(reader.postings(field, text).all_ids())
+                    for field, text in reader.all_terms()
+                }
+            )
+    assert postings[0] == postings[1]
+    assert len(postings[0][("name_f", b"gao")]) == 300
+
+
 def test_fast_segment_readers_agree_with_whoosh(fresh):
     """whoosh_segments reads columns and postings through Whoosh internals; compare with
     the public API on an index with several segments and deletions."""

@@ -1,0 +1,55 @@
+"""`flask users create` makes officials scoped to provinces (old names accepted) and admins;
+bad input is refused with exit code 2 and a Vietnamese message."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from catalog.extensions import db
+from catalog.models import AuditEntry, MailMessage, User
+
+
+def test_create_official_with_old_and_new_province_names(runner):
+    result = runner.invoke(
+        args=[
+            "users", "create", "--role", "official", "--email", "Can.Bo@Sct.GOV.vn",
+            "--province", "Bắc Giang", "--province", "Cao Bằng",
+        ]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "can.bo@sct.gov.vn"))
+    assert user.role == "official"
+    assert sorted(p.name for p in user.provinces) == ["Bắc Ninh", "Cao Bằng"]
+    assert user.covers(user.provinces[0].id)
+    mail = db.session.scalar(select(MailMessage).where(MailMessage.to == user.email))
+    assert "/tai-khoan/dat-lai-mat-khau/" in mail.body
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.create_staff"))
+
+
+def test_create_admin_needs_no_province(runner):
+    result = runner.invoke(args=["users", "create", "--role", "admin", "--email", "a@b.vn"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User.role).where(User.email == "a@b.vn")) == "admin"
+
+
+def test_bad_input_is_refused(runner):
+    for args, message in [
+        (["--email", "x@y.vn"], "ít nhất một tỉnh"),
+        (["--email", "x@y.vn", "--province", "Atlantis"], "Không có tỉnh"),
+        (["--email", "not-an-email", "--province", "Huế"], "không hợp lệ"),
+    ]:
+        result = runner.invoke(args=["users", "create", *args])
+        assert result.exit_code == 2 and message in result.output, result.output
+    assert db.session.scalar(select(User.id).where(User.email == "x@y.vn")) is None
+
+
+def test_a_producer_account_is_not_turned_into_an_official(runner):
+    from tests.factories import create_user
+
+    producer = create_user("producer", email="co-so@example.vn")
+    result = runner.invoke(
+        args=["users", "create", "--email", "co-so@example.vn", "--province", "Huế"]
+    )
+    assert result.exit_code == 2
+    db.session.refresh(producer)
+    assert producer.role == "producer"
