@@ -148,3 +148,17 @@ def test_demo_card_is_a_real_picture(tmp_path: Path):
     assert colours is not None and len(colours) > 50  # text, badge and motif, not a blank box
     plain = render_card("Vải thiều Lục Ngạn", "thuc-pham", None, "Bắc Ninh")
     assert plain != png  # the star badge is drawn only for certified products
+
+
+def test_animated_webp_keeps_its_first_frame_and_animated_gif_is_refused(tmp_path: Path):
+    frames = [Image.new("RGB", (120, 90), colour) for colour in ("red", "green", "blue")]
+    animated = io.BytesIO()
+    frames[0].save(animated, format="WEBP", save_all=True, append_images=frames[1:], duration=100)
+    stored = store_image(animated.getvalue(), tmp_path)
+    with Image.open(variant_path(tmp_path, stored.digest, "large")) as variant:
+        assert getattr(variant, "n_frames", 1) == 1  # a still picture, not an animation
+        assert variant.convert("RGB").getpixel((60, 45))[0] > 200  # the first (red) frame
+    gif = io.BytesIO()
+    frames[0].save(gif, format="GIF", save_all=True, append_images=frames[1:])
+    with pytest.raises(ImageRejected):
+        store_image(gif.getvalue(), tmp_path / "gif")
