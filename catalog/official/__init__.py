@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("official", __name__, url_prefix="/quan-ly")
+
+from . import views  # noqa: E402, F401  (registers the routes)

@@ -1,0 +1,277 @@
+"""Officials' review: the queue of their provinces and one decision per entry.
+
+Views stay thin: load the entry, check the official covers its province (403 otherwise),
+render; a decision goes to the moderation service, whose polite refusals are shown next to
+the note field (422).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Category, Producer, ProducerClaim, Product, Province
+from ..security import role_required
+from ..services import moderation
+from ..services.certificate_scans import scan_path
+from ..services.listings import EDITABLE
+from . import bp
+from .forms import DecisionForm
+
+KIND_LABELS = {
+    "producer": "Cơ sở mới",
+    "listing": "Sản phẩm mới",
+    "change": "Thay đổi sản phẩm",
+    "claim": "Yêu cầu nhận quản lý",
+}
+FIELD_LABELS = {
+    "name": "Tên sản phẩm",
+    "category_id": "Nhóm sản phẩm OCOP",
+    "province_id": "Tỉnh, thành phố",
+    "description": "Mô tả",
+    "price_vnd": "Giá bán",
+    "unit": "Đơn vị tính",
+    "ocop_stars": "Hạng sao OCOP",
+    "certificate_no": "Số giấy chứng nhận",
+    "certificate_decision": "Quyết định công nhận",
+    "certificate_year": "Năm công nhận",
+    "certificate_expires_on": "Ngày hết hạn chứng nhận",
+    "certificate_scan": "Bản chụp giấy chứng nhận",
+    "images": "Ảnh sản phẩm",
+}
+SCAN_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+}
+official_required = role_required("official", "admin")
+
+
+@bp.after_request
+def _private(response):  # type: ignore[no-untyped-def]
+    # Officials see private details (tax codes, scans): never cache these pages.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _in_scope(*province_ids: int | None) -> None:
+    if not current_user.is_active:
+        abort(403)
+    for province_id in province_ids:
+        if province_id is not None and not current_user.covers(province_id):
+            abort(403)
+
+
+def _product_or_abort(product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None:
+        abort(404)
+    moved_to = (product.pending_changes or {}).get("province_id")
+    _in_scope(product.province_id, moved_to)
+    return product
+
+
+# -- the queue --------------------------------------------------------------------------
+
+
+@bp.get("/")
+@official_required
+def dashboard():  # type: ignore[no-untyped-def]
+    items = moderation.review_queue(current_user)
+    kind = request.args.get("loai", "")
+    if kind not in KIND_LABELS:
+        kind = ""
+    counts = {key: sum(1 for item in items if item.kind == key) for key in KIND_LABELS}
+    shown = [item for item in items if item.kind == kind] if kind else items
+    return render_template(
+        "official/dashboard.html",
+        items=shown,
+        total=len(items),
+        counts=counts,
+        kind=kind,
+        kind_labels=KIND_LABELS,
+        review_endpoints={
+            "producer": "official.producer_review",
+            "listing": "official.product_review",
+            "change": "official.product_review",
+            "claim": "official.claim_review",
+        },
+    )
+
+
+# -- deciding ---------------------------------------------------------------------------
+
+
+def _decide(form: DecisionForm, decide: Any, entry_id: int) -> tuple[bool, int]:
+    """Run the decision; (done, status) — on a refusal the message sits on the note field."""
+    if not form.validate_on_submit():
+        return False, 422
+    try:
+        decide(current_user, entry_id, form.decision.data, form.note.data)
+    except moderation.EntryNotFound:
+        abort(404)
+    except moderation.OutOfScope:
+        abort(403)
+    except moderation.ModerationError as exc:
+        form.note.errors = [*form.note.errors, str(exc)]
+        return False, 422
+    flash("Đã ghi nhận quyết định.", "success")
+    return True, 200
+
+
+@bp.route("/co-so/<int:producer_id>", methods=["GET", "POST"])
+@official_required
+def producer_review(producer_id: int):  # type: ignore[no-untyped-def]
+    producer = db.session.get(Producer, producer_id)
+    if producer is None:
+        abort(404)
+    _in_scope(producer.province_id)
+    form = DecisionForm()
+    status = 200
+    if request.method == "POST":
+        done, status = _decide(form, moderation.decide_producer, producer_id)
+        if done:
+            return redirect(url_for("official.dashboard"))
+    html = render_template(
+        "official/producer.html",
+        producer=producer,
+        form=form,
+        state=moderation.PRODUCER_STATES.get(producer.status, producer.status),
+        waiting=producer.status == "pending",
+    )
+    return html, status
+
+
+@bp.route("/san-pham/<int:product_id>", methods=["GET", "POST"])
+@official_required
+def product_review(product_id: int):  # type: ignore[no-untyped-def]
+    product = _product_or_abort(product_id)
+    form = DecisionForm()
+    status = 200
+    if request.method == "POST":
+        done, status = _decide(form, moderation.decide_product, product_id)
+        if done:
+            return redirect(url_for("official.dashboard"))
+    is_change = product.status == "published" and product.review_state == "submitted"
+    html = render_template(
+        "official/product.html",
+        product=product,
+        form=form,
+        is_change=is_change,
+        waiting=product.status == "submitted" or is_change,
+        changes=_changes(product) if product.pending_changes else [],
+        field_labels=FIELD_LABELS,
+    )
+    return html, status
+
+
+@bp.route("/yeu-cau/<int:claim_id>", methods=["GET", "POST"])
+@official_required
+def claim_review(claim_id: int):  # type: ignore[no-untyped-def]
+    claim = db.session.get(ProducerClaim, claim_id)
+    if claim is None:
+        abort(404)
+    _in_scope(claim.producer.province_id)
+    form = DecisionForm(claim=True)
+    status = 200
+    if request.method == "POST":
+        done, status = _decide(form, moderation.decide_claim, claim_id)
+        if done:
+            return redirect(url_for("official.dashboard"))
+    html = render_template(
+        "official/claim.html",
+        claim=claim,
+        producer=claim.producer,
+        form=form,
+        waiting=claim.status == "pending",
+    )
+    return html, status
+
+
+# -- a change to a published listing, field by field -------------------------------------
+
+
+def _shown(name: str, value: Any) -> str:
+    """A value as an official reads it."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if name == "category_id":
+        category = db.session.get(Category, value)
+        return category.name if category else str(value)
+    if name == "province_id":
+        province = db.session.get(Province, value)
+        return province.name if province else str(value)
+    if name == "price_vnd":
+        return f"{value:,}".replace(",", ".") + " ₫"
+    if name == "ocop_stars":
+        return f"{value} sao"
+    if name == "certificate_expires_on":
+        day = date.fromisoformat(value) if isinstance(value, str) else value
+        return day.strftime("%d/%m/%Y")
+    if name == "certificate_scan":
+        return "Đã tải lên"
+    if name == "images":
+        return f"{len(value)} ảnh"
+    return str(value)
+
+
+def _changes(product: Product) -> list[dict[str, Any]]:
+    """Every field of the pending change: label, live value, proposed value, changed?"""
+    change = product.pending_changes or {}
+    live_images = [image.digest for image in product.images]
+    rows = []
+    for name in (*EDITABLE, "images"):
+        if name not in change:
+            continue
+        if name == "images":
+            live, proposed = live_images, [entry["digest"] for entry in change["images"]]
+        else:
+            live, proposed = getattr(product, name), change[name]
+            if isinstance(live, date):
+                live = live.isoformat()
+        rows.append(
+            {
+                "name": name,
+                "label": FIELD_LABELS[name],
+                "live": _shown(name, live),
+                "proposed": _shown(name, proposed),
+                "live_images": live_images if name == "images" else [],
+                "proposed_images": proposed if name == "images" else [],
+                "changed": (live or None) != (proposed or None),
+            }
+        )
+    return rows
+
+
+# -- the private certificate scan ---------------------------------------------------------
+
+
+@bp.get("/san-pham/<int:product_id>/giay-chung-nhan")
+@official_required
+def certificate_scan(product_id: int):  # type: ignore[no-untyped-def]
+    product = _product_or_abort(product_id)
+    name = product.certificate_scan
+    if request.args.get("ban") == "de-xuat":
+        name = (product.pending_changes or {}).get("certificate_scan")
+    if not name:
+        abort(404)
+    try:
+        path = scan_path(name)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    extension = name.rsplit(".", 1)[1]
+    # Scans are small (the upload limit): read at once, so no file handle outlives the request.
+    response = Response(path.read_bytes(), mimetype=SCAN_TYPES[extension])
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="giay-chung-nhan-{product.id}.{extension}"'
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
