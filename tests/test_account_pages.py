@@ -5,10 +5,7 @@ pages at both widths along with the public pages."""
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,9 @@ from catalog.models import MailMessage
 from tests.factories import create_user
 from tests.forms import post_form
 from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.test_page_quality import ARTIFACTS, AXE_JS, VNU_JAR, require
+from tests.page_checks import axe_script, html_problems, page_problems
+
+IMPACTS = ("serious", "critical")
 
 
 def _link(address: str) -> str:
@@ -88,50 +87,19 @@ def account_pages(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def test_account_pages_in_every_state_are_valid_html(app, tmp_path: Path):
-    java = shutil.which("java")
-    if java is None:
-        raise RuntimeError("Java is missing: the Nu HTML checker needs it (.ci/run installs it)")
-    jar = require(VNU_JAR, "run `make test` (npm ci --prefix tests/browser)")
-    files = []
-    for name, html in account_pages(app).items():
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        files.append(str(path))
-    result = subprocess.run(
-        [java, "-jar", str(jar), "--format", "json", "--errors-only", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages
-    ]
-    assert problems == []
+    assert html_problems(account_pages(app), tmp_path) == []
 
 
 @pytest.mark.slow
 def test_account_forms_with_errors_pass_axe_on_a_phone(app):
     from playwright.sync_api import sync_playwright
 
-    axe = require(AXE_JS, "run `make test` (npm ci --prefix tests/browser)").read_text()
+    axe = axe_script()
     create_user(email="axe@example.vn", verified=False)
     failures: list[str] = []
 
     def check(page, name: str) -> None:  # type: ignore[no-untyped-def]
-        page.add_script_tag(content=axe)
-        result = page.evaluate("async () => await axe.run(document)")
-        for violation in result["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"][:3]]
-                failures.append(f"{name}: {violation['id']} {targets}")
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 0:
-            failures.append(f"{name}: scrolls sideways by {overflow}px")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"account-{name}-phone.png"), full_page=True)
+        failures.extend(page_problems(page, f"account-{name}", axe, impacts=IMPACTS))
 
     with serve(app) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)

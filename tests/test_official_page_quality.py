@@ -8,8 +8,8 @@ import pytest
 from catalog.services import listings
 from tests.factories import create_user
 from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
+from tests.page_checks import VIEWPORTS, axe_script, page_problems
 from tests.producer_support import draft, owner, published
-from tests.test_page_quality import ARTIFACTS, AXE_JS, VIEWPORTS, require
 
 
 @pytest.mark.slow
@@ -29,31 +29,19 @@ def test_official_pages_pass_axe_and_fit_phones(app, client, login_as):
         "official-listing": f"/quan-ly/san-pham/{submitted.id}",
         "official-change": f"/quan-ly/san-pham/{live.id}",
     }
-    axe = require(AXE_JS, "run `make test` (npm ci --prefix tests/browser)").read_text()
+    axe = axe_script()
     cookie = client.get_cookie("session")
-    ARTIFACTS.mkdir(exist_ok=True)
     failures = []
     with serve(app) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for viewport, (width, height) in VIEWPORTS.items():
+        for width, height in VIEWPORTS.values():
             context = browser.new_context(viewport={"width": width, "height": height})
             context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
             page = context.new_page()
             for name, url in pages.items():
                 response = page.goto(base + url, wait_until="networkidle")
                 assert response is not None and response.status == 200, (name, url)
-                page.add_script_tag(content=axe)
-                result = page.evaluate("async () => await axe.run(document)")
-                for violation in result["violations"]:
-                    if violation["impact"] in ("serious", "critical"):
-                        targets = [n["target"] for n in violation["nodes"][:3]]
-                        failures.append(f"{name}: {violation['id']} {targets}")
-                overflow = page.evaluate(
-                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-                )
-                if overflow > 0:
-                    failures.append(f"{name}: scrolls sideways by {overflow}px at {width}px")
-                page.screenshot(path=str(ARTIFACTS / f"{name}-{viewport}.png"), full_page=True)
+                failures += page_problems(page, name, axe, impacts=("serious", "critical"))
             context.close()
         browser.close()
     assert failures == []

@@ -9,11 +9,7 @@ skipped accessibility check would hide a regression.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -22,18 +18,7 @@ from sqlalchemy import select
 from catalog.extensions import db
 from catalog.models import Category, Producer, Product
 from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-
-TOOLS = Path(__file__).resolve().parent / "browser" / "node_modules"
-VNU_JAR = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE_JS = TOOLS / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
-
-
-def require(path: Path, how: str) -> Path:
-    if not path.exists():
-        raise RuntimeError(f"{path.name} is missing: {how}")
-    return path
+from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
 
 
 @pytest.fixture(scope="module")
@@ -63,28 +48,9 @@ def page_urls(demo_app: Flask) -> dict[str, str]:
 
 
 def test_every_page_type_is_valid_html(demo_app: Flask, page_urls: dict[str, str], tmp_path):
-    java = shutil.which("java")
-    if java is None:
-        raise RuntimeError("Java is missing: the Nu HTML checker needs it (.ci/run installs it)")
-    jar = require(VNU_JAR, "run `make test` (npm ci --prefix tests/browser)")
-    files = []
     client = demo_app.test_client()
-    for name, url in page_urls.items():
-        html = client.get(url).get_data(as_text=True)
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        files.append(str(path))
-    result = subprocess.run(
-        [java, "-jar", str(jar), "--format", "json", "--errors-only", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages
-    ]
-    assert problems == []
+    documents = {name: client.get(url).get_data(as_text=True) for name, url in page_urls.items()}
+    assert html_problems(documents, tmp_path) == []
 
 
 @pytest.fixture(scope="module")
@@ -103,25 +69,13 @@ def browser() -> Iterator[object]:
 def test_pages_pass_axe_and_fit_the_screen(
     demo_app: Flask, page_urls: dict[str, str], browser, viewport: str
 ):
-    axe = require(AXE_JS, "run `make test` (npm ci --prefix tests/browser)").read_text()
+    axe = axe_script()
     width, height = VIEWPORTS[viewport]
-    ARTIFACTS.mkdir(exist_ok=True)
     failures = []
     with serve(demo_app) as base:
         page = browser.new_page(viewport={"width": width, "height": height})
         for name, url in page_urls.items():
             page.goto(base + url, wait_until="networkidle")
-            page.add_script_tag(content=axe)
-            result = page.evaluate("async () => await axe.run(document)")
-            for violation in result["violations"]:
-                if violation["impact"] in ("serious", "critical"):
-                    targets = [n["target"] for n in violation["nodes"][:3]]
-                    failures.append(f"{name}: {violation['id']} {targets}")
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            if overflow > 0:
-                failures.append(f"{name}: scrolls sideways by {overflow}px at {width}px")
-            page.screenshot(path=str(ARTIFACTS / f"{name}-{viewport}.png"), full_page=True)
+            failures += page_problems(page, name, axe, impacts=("serious", "critical"))
         page.close()
     assert failures == []

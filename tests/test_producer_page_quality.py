@@ -4,11 +4,6 @@ the province with JavaScript. Screenshots go to tests/artifacts/ for a person to
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from catalog import reference
@@ -16,8 +11,8 @@ from catalog.services import listings, moderation
 from tests.factories import province
 from tests.forms import csrf_token
 from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
+from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
 from tests.producer_support import PRODUCERS, draft, official, owner, published
-from tests.test_page_quality import ARTIFACTS, AXE_JS, VIEWPORTS, VNU_JAR, require
 
 
 @pytest.fixture
@@ -61,57 +56,27 @@ def error_pages(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def test_producer_pages_are_valid_html(client, pages, tmp_path):
-    java = shutil.which("java")
-    if java is None:
-        raise RuntimeError("Java is missing: the Nu HTML checker needs it (.ci/run installs it)")
-    jar = require(VNU_JAR, "run `make test` (npm ci --prefix tests/browser)")
     documents = {name: client.get(url).get_data(as_text=True) for name, url in pages.items()}
     documents.update(error_pages(client))
-    files = []
-    for name, html in documents.items():
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        files.append(str(path))
-    result = subprocess.run(
-        [java, "-jar", str(jar), "--format", "json", "--errors-only", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages
-    ]
-    assert problems == []
+    assert html_problems(documents, tmp_path) == []
 
 
 @pytest.mark.slow
 def test_producer_pages_pass_axe_fit_phones_and_wards_follow_the_province(app, client, pages):
     from playwright.sync_api import sync_playwright
 
-    axe = require(AXE_JS, "run `make test` (npm ci --prefix tests/browser)").read_text()
+    axe = axe_script()
     cookie = client.get_cookie("session")
-    ARTIFACTS.mkdir(exist_ok=True)
     failures = []
     with serve(app) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for viewport, (width, height) in VIEWPORTS.items():
+        for width, height in VIEWPORTS.values():
             context = browser.new_context(viewport={"width": width, "height": height})
             context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
             page = context.new_page()
             for name, url in pages.items():
                 page.goto(base + url, wait_until="networkidle")
-                page.add_script_tag(content=axe)
-                result = page.evaluate("async () => await axe.run(document)")
-                for violation in result["violations"]:
-                    targets = [n["target"] for n in violation["nodes"][:3]]
-                    failures.append(f"{name}: {violation['id']} {targets}")
-                overflow = page.evaluate(
-                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-                )
-                if overflow > 0:
-                    failures.append(f"{name}: scrolls sideways by {overflow}px at {width}px")
-                page.screenshot(path=str(ARTIFACTS / f"{name}-{viewport}.png"), full_page=True)
+                failures += page_problems(page, name, axe)
             context.close()
 
         context = browser.new_context(viewport={"width": 390, "height": 844})
