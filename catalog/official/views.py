@@ -107,21 +107,25 @@ def dashboard():  # type: ignore[no-untyped-def]
 # -- deciding ---------------------------------------------------------------------------
 
 
-def _decide(form: DecisionForm, decide: Any, entry_id: int) -> tuple[bool, int]:
-    """Run the decision; (done, status) — on a refusal the message sits on the note field."""
-    if not form.validate_on_submit():
-        return False, 422
-    try:
-        decide(current_user, entry_id, form.decision.data, form.note.data)
-    except moderation.EntryNotFound:
-        abort(404)
-    except moderation.OutOfScope:
-        abort(403)
-    except moderation.ModerationError as exc:
-        form.note.errors = [*form.note.errors, str(exc)]
-        return False, 422
-    flash("Đã ghi nhận quyết định.", "success")
-    return True, 200
+def _review(form: DecisionForm, decide: Any, entry_id: int, template: str, **context: Any):  # type: ignore[no-untyped-def]
+    """The review page of one entry: on POST run the decision and go back to the queue; on
+    a refusal (or GET) render the page, the service's message on the note field (422)."""
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                decide(current_user, entry_id, form.decision.data, form.note.data)
+            except moderation.EntryNotFound:
+                abort(404)
+            except moderation.OutOfScope:
+                abort(403)
+            except moderation.ModerationError as exc:
+                form.note.errors = [*form.note.errors, str(exc)]
+            else:
+                flash("Đã ghi nhận quyết định.", "success")
+                return redirect(url_for("official.dashboard"))
+    return render_template(template, form=form, **context), status
 
 
 @bp.route("/co-so/<int:producer_id>", methods=["GET", "POST"])
@@ -131,43 +135,33 @@ def producer_review(producer_id: int):  # type: ignore[no-untyped-def]
     if producer is None:
         abort(404)
     _in_scope(producer.province_id)
-    form = DecisionForm()
-    status = 200
-    if request.method == "POST":
-        done, status = _decide(form, moderation.decide_producer, producer_id)
-        if done:
-            return redirect(url_for("official.dashboard"))
-    html = render_template(
+    return _review(
+        DecisionForm(),
+        moderation.decide_producer,
+        producer_id,
         "official/producer.html",
         producer=producer,
-        form=form,
         state=moderation.PRODUCER_STATES.get(producer.status, producer.status),
         waiting=producer.status == "pending",
     )
-    return html, status
 
 
 @bp.route("/san-pham/<int:product_id>", methods=["GET", "POST"])
 @official_required
 def product_review(product_id: int):  # type: ignore[no-untyped-def]
     product = _product_or_abort(product_id)
-    form = DecisionForm()
-    status = 200
-    if request.method == "POST":
-        done, status = _decide(form, moderation.decide_product, product_id)
-        if done:
-            return redirect(url_for("official.dashboard"))
     is_change = product.status == "published" and product.review_state == "submitted"
-    html = render_template(
+    return _review(
+        DecisionForm(),
+        moderation.decide_product,
+        product_id,
         "official/product.html",
         product=product,
-        form=form,
         is_change=is_change,
         waiting=product.status == "submitted" or is_change,
         changes=_changes(product) if product.pending_changes else [],
         field_labels=FIELD_LABELS,
     )
-    return html, status
 
 
 @bp.route("/yeu-cau/<int:claim_id>", methods=["GET", "POST"])
@@ -177,20 +171,15 @@ def claim_review(claim_id: int):  # type: ignore[no-untyped-def]
     if claim is None:
         abort(404)
     _in_scope(claim.producer.province_id)
-    form = DecisionForm(claim=True)
-    status = 200
-    if request.method == "POST":
-        done, status = _decide(form, moderation.decide_claim, claim_id)
-        if done:
-            return redirect(url_for("official.dashboard"))
-    html = render_template(
+    return _review(
+        DecisionForm(claim=True),
+        moderation.decide_claim,
+        claim_id,
         "official/claim.html",
         claim=claim,
         producer=claim.producer,
-        form=form,
         waiting=claim.status == "pending",
     )
-    return html, status
 
 
 # -- a change to a published listing, field by field -------------------------------------

@@ -20,6 +20,7 @@ from ..forms_common import (
     web_url,
 )
 from ..models import OCOP_STARS, PRODUCER_TYPES
+from ..services import profiles
 from .fields import (
     DateTextField,
     PriceField,
@@ -115,22 +116,9 @@ class ProfileForm(Form):
             )
 
     def values(self) -> dict[str, Any]:
-        names = (
-            "name",
-            "type",
-            "tax_code",
-            "representative",
-            "province_id",
-            "ward_code",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "facebook_url",
-            "zalo",
-            "description",
-        )
-        return {name: getattr(self, name).data or None for name in names} | {"name": self.name.data}
+        """The profile fields the service takes (profiles.FIELDS), empty ones as None."""
+        values = {name: getattr(self, name).data or None for name in profiles.FIELDS}
+        return values | {"name": self.name.data}
 
 
 class ClaimForm(Form):
