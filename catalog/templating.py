@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, request, url_for
 from markupsafe import Markup
 
+from .official.nav import official_menu
 from .services.images import SIZES
 from .vietnamese import format_vnd
 
@@ -75,5 +76,6 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["SITE_NAME"] = "Chợ Việt"
     app.context_processor(lambda: {"now_year": date.today().year})
+    app.jinja_env.globals["official_menu"] = official_menu
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/tai-khoan")
 
-from . import views  # noqa: E402,F401
+from . import handover_views, views  # noqa: E402,F401

@@ -1,10 +1,13 @@
 """All models, importable from one place (Alembic needs them all loaded)."""
 
+from .certificates import CERTIFICATE_STATES, EVALUATION_TYPES, OcopCertificate
+from .complaints import COMPLAINT_KINDS, COMPLAINT_STATES, Complaint, ComplaintEvent
 from .curation import AuditEntry, ProducerClaim
 from .geo import Province, ProvinceAlias
+from .imports import ImportBatch
 from .mail import MailMessage
 from .outbox import IndexOutbox
-from .people import ROLES, Invitation, User, official_provinces
+from .people import ROLES, Invitation, ProducerHandover, User, official_provinces
 from .producers import PRODUCER_STATUSES, PRODUCER_TYPES, Producer
 from .products import (
     CERTIFICATE_MONTHS,
@@ -14,8 +17,33 @@ from .products import (
     Product,
     ProductImage,
 )
+from .promotion import (
+    PUBLICATION_STATES,
+    STORY_KINDS,
+    Campaign,
+    Story,
+    campaign_products,
+    story_producers,
+    story_products,
+)
 
 __all__ = [
+    "CERTIFICATE_STATES",
+    "COMPLAINT_KINDS",
+    "COMPLAINT_STATES",
+    "EVALUATION_TYPES",
+    "PUBLICATION_STATES",
+    "STORY_KINDS",
+    "Campaign",
+    "Complaint",
+    "ComplaintEvent",
+    "ImportBatch",
+    "OcopCertificate",
+    "ProducerHandover",
+    "Story",
+    "campaign_products",
+    "story_producers",
+    "story_products",
     "AuditEntry",
     "Invitation",
     "MailMessage",

@@ -40,8 +40,10 @@ class User(UserMixin, db.Model):
     # Bumped on every password change: reset links and sessions issued before it die.
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the official was last sent the digest of their review queue.
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    producer: Mapped[Producer | None] = relationship()
+    producer: Mapped[Producer | None] = relationship(foreign_keys=[producer_id])
     provinces: Mapped[list[Province]] = relationship(secondary=official_provinces)
 
     @property
@@ -74,5 +76,25 @@ class Invitation(db.Model):
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    producer: Mapped[Producer] = relationship()
+
+
+class ProducerHandover(db.Model):
+    """A one-time link an official gives a producer registered on its behalf (by e-mail or
+    printed): whoever follows it sets a password and takes over the profile. Only a hash of
+    the token is stored."""
+
+    __tablename__ = "producer_handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     producer: Mapped[Producer] = relationship()

@@ -51,6 +51,15 @@ class Producer(db.Model):
     review_note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
     verified: Mapped[bool] = mapped_column(default=False)
+    # "Địa chỉ tin cậy": an official vouches for the producer, with the evidence.
+    trusted: Mapped[bool] = mapped_column(default=False, index=True)
+    trusted_note: Mapped[str | None] = mapped_column(Text)
+    trusted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    trusted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", use_alter=True, name="fk_producers_trusted_by_id_users")
+    )
+    # Where the entry came from: "import", "self" (registration), "official" (assisted).
+    source: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,9 @@ from ..extensions import db
 from ._common import UTCDateTime, utcnow
 from .geo import Province
 from .producers import Producer
+
+if TYPE_CHECKING:
+    from .certificates import OcopCertificate
 
 PRODUCT_STATUSES = ("draft", "submitted", "published", "rejected", "changes_requested", "hidden")
 OCOP_STARS = (3, 4, 5)
@@ -69,6 +72,12 @@ class Product(db.Model):
     certificate_decision: Mapped[str | None] = mapped_column(String(120))
     certificate_year: Mapped[int | None] = mapped_column()
     certificate_expires_on: Mapped[date | None] = mapped_column(Date)
+    # Copied from the current OcopCertificate record (services/certificates.py).
+    certificate_revoked: Mapped[bool] = mapped_column(default=False)
+    certificate_verified: Mapped[bool] = mapped_column(default=False)
+    featured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where the entry came from: "import", "self" (producer), "official" (assisted).
+    source: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -91,6 +100,12 @@ class Product(db.Model):
         cascade="all, delete-orphan",
         lazy="selectin",
     )
+    certificates: Mapped[list[OcopCertificate]] = relationship(
+        back_populates="product",
+        order_by="OcopCertificate.decision_date.desc(), OcopCertificate.id.desc()",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     @property
     def is_public(self) -> bool:
@@ -98,13 +113,15 @@ class Product(db.Model):
 
     @property
     def certificate_status(self) -> str | None:
-        """valid / expiring / expired for an OCOP product, None for an uncertified one.
+        """valid / expiring / expired / revoked for an OCOP product, None for an uncertified one.
 
         Lists often give only the certification year; the certificate then expired for
         sure once year + 3 has passed, and may expire during year + 3.
         """
         if not self.ocop_stars:
             return None
+        if self.certificate_revoked:
+            return "revoked"
         today = date.today()
         if self.certificate_expires_on is not None:
             if self.certificate_expires_on <= today:
@@ -120,7 +137,7 @@ class Product(db.Model):
 
     @property
     def public_stars(self) -> int | None:
-        """Stars to show the public: none once the certificate has expired."""
+        """Stars to show the public: none once the certificate has expired or was revoked."""
         return self.ocop_stars if self.certificate_status in ("valid", "expiring") else None
 
     @classmethod
@@ -128,13 +145,16 @@ class Product(db.Model):
         """SQL twin of public_stars: the stars, or NULL once the certificate has expired,
         so star filters and counts agree with the badges people see."""
         today = today or date.today()
-        valid = or_(
-            cls.certificate_expires_on > today,
-            and_(
-                cls.certificate_expires_on.is_(None),
-                or_(
-                    cls.certificate_year.is_(None),
-                    cls.certificate_year + CERTIFICATE_MONTHS // 12 >= today.year,
+        valid = and_(
+            cls.certificate_revoked.is_(False),
+            or_(
+                cls.certificate_expires_on > today,
+                and_(
+                    cls.certificate_expires_on.is_(None),
+                    or_(
+                        cls.certificate_year.is_(None),
+                        cls.certificate_year + CERTIFICATE_MONTHS // 12 >= today.year,
+                    ),
                 ),
             ),
         )

@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import media, search_views, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    complaint_views,
+    media,
+    promotion_views,
+    search_views,
+    views,
+)

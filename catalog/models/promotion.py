@@ -1,0 +1,105 @@
+"""Promotion work: campaigns (a month of Vietnamese goods, a provincial fair) and stories
+(news, exemplary producers, fair announcements) that officials publish."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._common import UTCDateTime, utcnow
+from .geo import Province
+from .people import User
+from .producers import Producer
+from .products import Product
+
+PUBLICATION_STATES = {"draft": "Bản nháp", "published": "Đã đăng"}
+STORY_KINDS = {
+    "news": "Tin chương trình",
+    "exemplary": "Gương điển hình",
+    "fair": "Hội chợ, phiên hàng",
+}
+
+campaign_products = Table(
+    "campaign_products",
+    db.metadata,
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", db.Integer, nullable=False, default=0),
+)
+story_producers = Table(
+    "story_producers",
+    db.metadata,
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("producer_id", ForeignKey("producers.id", ondelete="CASCADE"), primary_key=True),
+)
+story_products = Table(
+    "story_products",
+    db.metadata,
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Campaign(db.Model):
+    """A promotion with dates and a province scope (none = nationwide, admins only)."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(400), default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on render
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date] = mapped_column(Date, index=True)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
+    banner_digest: Mapped[str | None] = mapped_column(String(64))
+    banner_alt: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    province: Mapped[Province | None] = relationship(lazy="joined")
+    created_by: Mapped[User | None] = relationship()
+    products: Mapped[list[Product]] = relationship(
+        secondary=campaign_products, order_by=campaign_products.c.position
+    )
+
+    def is_active_on(self, day: date) -> bool:
+        return self.status == "published" and self.starts_on <= day <= self.ends_on
+
+
+class Story(db.Model):
+    """A short article in Markdown (rendered to sanitised HTML) with a cover image."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="news")
+    summary: Mapped[str] = mapped_column(String(400), default="")
+    body: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    cover_digest: Mapped[str | None] = mapped_column(String(64))
+    cover_alt: Mapped[str] = mapped_column(String(300), default="")
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    province: Mapped[Province | None] = relationship(lazy="joined")
+    campaign: Mapped[Campaign | None] = relationship()
+    author: Mapped[User | None] = relationship()
+    producers: Mapped[list[Producer]] = relationship(secondary=story_producers)
+    products: Mapped[list[Product]] = relationship(secondary=story_products)
+
+    @property
+    def kind_label(self) -> str:
+        return STORY_KINDS.get(self.kind, self.kind)
