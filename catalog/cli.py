@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from .services import demo, geo, mail, search_sync
 from .services.import_rows import ImportFileError
-from .services.imports import ImportReport, import_csv
+from .services.imports import ImportReport, import_file
 
 catalog_cli = AppGroup("catalog", help="Load and maintain the catalogue.")
 search_cli = AppGroup("search", help="Keep the search index in step with the database.")
@@ -56,10 +56,11 @@ def seed_demo_command(if_empty: bool) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
 def import_command(path: Path, dry_run: bool) -> None:
-    """Import an OCOP list (UTF-8 CSV with the documented columns)."""
+    """Import an OCOP list (UTF-8 CSV or XLSX with the documented columns)."""
     geo.ensure_reference_data()
+    file_format = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
     try:
-        report = import_csv(path, dry_run=dry_run)
+        report = import_file(path, file_format, dry_run=dry_run)
     except ImportFileError as exc:
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(2)
@@ -92,6 +93,8 @@ def check_command() -> None:
     if drift.clean:
         click.echo(f"Chỉ mục khớp với cơ sở dữ liệu ({pending} thay đổi đang chờ).")
         return
+    if drift.outdated:
+        click.echo("Chỉ mục được xây theo lược đồ cũ: cần xây lại (search rebuild).")
     click.echo(f"Thiếu trong chỉ mục: {sorted(drift.missing)}")
     click.echo(f"Thừa trong chỉ mục: {sorted(drift.extra)}")
     click.echo(f"Thay đổi đang chờ: {pending}")
@@ -151,8 +154,41 @@ def create_user_command(email: str, role: str, provinces: tuple[str, ...]) -> No
     )
 
 
+certificates_cli = AppGroup("certificates", help="OCOP certificates: follow-up as time passes.")
+
+
+@certificates_cli.command("refresh")
+def certificates_refresh_command() -> None:
+    """Re-index products whose certificate expired since they were indexed. Run daily."""
+    from .services import certificates
+
+    queued = certificates.refresh()
+    applied = search_sync.apply_pending()
+    click.echo(f"Đã đưa {queued} sản phẩm vào hàng chờ; đã áp dụng {applied} thay đổi.")
+
+
+officials_cli = AppGroup("officials", help="Trade officials' routine jobs.")
+
+
+@officials_cli.command("digest")
+@click.option("--force", is_flag=True, help="Send even to officials digested in the last 20 h.")
+def digest_command(force: bool) -> None:
+    """E-mail each official and admin a summary of what waits for them (run daily)."""
+    from .services.digest import send_digests
+
+    run = send_digests(force=force)
+    click.echo(
+        f"Đã gửi {len(run.sent)} thư tóm tắt; bỏ qua {len(run.recent)} người đã nhận trong "
+        f"20 giờ qua và {len(run.nothing)} người không có việc chờ."
+    )
+    for email in run.sent:
+        click.echo(f"  → {email}")
+
+
 def init_cli(app: Flask) -> None:
     app.cli.add_command(catalog_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(officials_cli)
+    app.cli.add_command(certificates_cli)

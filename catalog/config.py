@@ -59,6 +59,8 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PASSWORD_RESET_RATE": _env("PASSWORD_RESET_RATE", "5 per 15 minutes"),
         "RESEND_VERIFICATION_RATE": _env("RESEND_VERIFICATION_RATE", "5 per 15 minutes"),
         "INVITE_RATE": _env("INVITE_RATE", "20 per hour"),
+        # Consumers' complaints ("phản ánh"), per client IP: the spam guard besides a honeypot.
+        "COMPLAINT_RATE": _env("COMPLAINT_RATE", "5 per hour; 20 per day"),
         # Per e-mail address typed into registration, reset and resend forms, whatever the IP:
         # nobody can flood someone's mailbox with our messages.
         "MAIL_PER_ADDRESS_RATE": _env("MAIL_PER_ADDRESS_RATE", "3 per hour"),

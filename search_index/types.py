@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 SORTS = ("relevance", "stars", "newest", "price_asc", "price_desc")
-FACET_FIELDS = ("province", "category", "stars", "verified")
+FACET_FIELDS = ("province", "category", "stars", "verified", "trusted")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class ProductDoc:
     province_aliases: tuple[str, ...] = ()
     ocop_stars: int | None = None
     verified: bool = False
+    # "Địa chỉ tin cậy": an official vouches for the producer.
+    trusted: bool = False
     price_vnd: int | None = None
     created_at: datetime | None = None
 
@@ -43,6 +45,7 @@ class SearchQuery:
     categories: tuple[str, ...] = ()
     stars: tuple[int, ...] = ()
     verified: bool | None = None
+    trusted: bool | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 24
@@ -83,7 +86,9 @@ class Drift:
 
     missing: frozenset[int] = frozenset()
     extra: frozenset[int] = frozenset()
+    # The index was built with another schema (e.g. before a facet was added): rebuild it.
+    outdated: bool = False
 
     @property
     def clean(self) -> bool:
-        return not self.missing and not self.extra
+        return not self.missing and not self.extra and not self.outdated

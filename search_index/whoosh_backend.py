@@ -317,8 +317,12 @@ class WhooshBackend:
             # the same writer, so a repeated id would be indexed twice.
             for pid in batch:
                 writer.delete_by_term("id", str(pid))
+            # An index from before a field was added keeps working (without that field)
+            # until `search rebuild`; `check` reports it as outdated.
+            known = set(writer.schema.names())
             for doc in batch.values():
-                writer.add_document(**doc_fields(doc))
+                values = doc_fields(doc)
+                writer.add_document(**{k: v for k, v in values.items() if k in known})
             return True
 
         self._write(apply)
@@ -403,7 +407,15 @@ class WhooshBackend:
             pid = view.column("pid")
             return {pid[d] for d in view.all_docs()}
 
+    def schema_outdated(self) -> bool:
+        """Whether the live index was built with other fields than make_schema() gives (an
+        index from before a field was added); writing to it would fail, so rebuild it."""
+        with self._lock:
+            fields = set(self._open(self._live_generation()).schema.names())
+        return fields != set(make_schema().names())
+
     def check(self, expected_ids: Iterable[int]) -> Drift:
         expected = frozenset(int(i) for i in expected_ids)
-        indexed = frozenset(self.indexed_ids())
-        return Drift(missing=expected - indexed, extra=indexed - expected)
+        outdated = self.schema_outdated()
+        indexed = frozenset() if outdated else frozenset(self.indexed_ids())
+        return Drift(missing=expected - indexed, extra=indexed - expected, outdated=outdated)

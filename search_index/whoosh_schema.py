@@ -137,6 +137,7 @@ def make_schema() -> fields.Schema:
         category=fields.ID(),
         stars=fields.ID(),
         verified=fields.ID(),
+        trusted=fields.ID(),
         # Number of words in the name: among equally good matches the shorter name is the
         # more specific one (what BM25's length normalisation would do for the name field).
         nwords=fields.ID(),
@@ -167,6 +168,7 @@ def doc_fields(doc: ProductDoc) -> dict[str, Any]:
         "id": str(doc.id),
         "pid": doc.id,
         "verified": "true" if doc.verified else "false",
+        "trusted": "true" if doc.trusted else "false",
         "nwords": str(min(MAX_NWORDS, len(words(doc.name)))),
         "stars_n": doc.ocop_stars or 0,
         "created_n": _micros(doc.created_at),

@@ -51,6 +51,8 @@ def _filters(view: IndexView, q: SearchQuery) -> dict[str, frozenset[int]]:
         filters["stars"] = view.values_docs("stars", (str(s) for s in q.stars))
     if q.verified is not None:
         filters["verified"] = view.values_docs("verified", ["true" if q.verified else "false"])
+    if q.trusted is not None:
+        filters["trusted"] = view.values_docs("trusted", ["true" if q.trusted else "false"])
     return filters
 
 

@@ -63,6 +63,8 @@ def _numeric_values(reader: Any, count: int) -> list[Any]:
 
 def read_postings(leaf: IndexReader, field: str, term: str) -> frozenset[int]:
     """Segment-local numbers of the documents containing `term` (deleted ones included)."""
+    if field not in leaf.schema:  # an index built before the field was added
+        return EMPTY
     btext = leaf.schema[field].to_bytes(term)
     if (field, btext) not in leaf:
         return EMPTY
@@ -136,9 +138,10 @@ class SegmentData:
     def lexicon(self, field: str) -> list[str]:
         values = self.lexicons.get(field)
         if values is None:
+            known = field in self.reader.schema  # an older index may lack the field
             values = self.lexicons[field] = [
                 raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                for raw in self.reader.lexicon(field)
+                for raw in (self.reader.lexicon(field) if known else ())
             ]
         return values
 

@@ -65,3 +65,28 @@ def create_user(
         user.provinces = [province(p) for p in provinces]
         db.session.add(user)
     return user
+
+
+def create_published_product(
+    name: str | None = None, *, producer: Producer | None = None, province_name: str = "Cao Bằng"
+):  # type: ignore[no-untyped-def]
+    """A published product written directly (no review, no search indexing): for tests of
+    features that only read published products, such as campaigns and featured lists."""
+    from catalog.models import Product
+
+    n = next(_serial)
+    name = name or f"Sản phẩm thử {n}"
+    producer = producer or create_producer(f"HTX {name}", province_name=province_name)
+    with write_transaction():
+        product = Product(
+            name=name,
+            name_key=normalize_key(name),
+            slug=f"{slugify(name)}-{n}",
+            producer_id=producer.id,
+            province_id=producer.province_id,
+            status="published",
+            published_at=utcnow(),
+            description="Sản phẩm dùng trong kiểm thử.",
+        )
+        db.session.add(product)
+    return product

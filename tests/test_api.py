@@ -20,7 +20,7 @@ def test_products_search_shape(demo_client):
         "id", "slug", "name", "category", "province", "ocop_stars", "price_vnd", "unit",
         "producer", "url", "image",
     }  # fmt: skip
-    assert set(first["producer"]) == {"id", "name", "verified"}
+    assert set(first["producer"]) == {"id", "name", "verified", "trusted"}
     assert "vải thiều" in first["name"].lower()
     assert set(data["facets"]) >= {"province", "category", "stars"}
     for facet in data["facets"]["province"]:

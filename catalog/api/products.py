@@ -38,6 +38,7 @@ def product_json(product: Product) -> dict:
             "id": product.producer.id,
             "name": product.producer.name,
             "verified": product.producer.verified,
+            "trusted": product.producer.trusted,
         },
         "url": url_for("public.product", slug=product.slug, _external=True),
         "image": url_for("public.image", digest=cover.digest, size="medium", _external=True)
@@ -70,6 +71,7 @@ def parse_search(args: MultiDict, *, strict: bool, default_per_page: int) -> Sea
         categories=tuple(dict.fromkeys(categories)),
         stars=params.star_values(args.getlist("stars"), strict=strict),
         verified=params.boolean(args, "verified", strict=strict),
+        trusted=params.boolean(args, "trusted", strict=strict),
         sort=params.choice(args, "sort", SORTS, "relevance", strict=strict),
         page=params.page_number(args, strict=strict),
         per_page=params.per_page(args, default_per_page) if strict else default_per_page,

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ._common import UTCDateTime, utcnow
 from .people import User
 from .producers import Producer
+
+
+class AuditEntryImmutable(RuntimeError):
+    """Raised when something tries to update or delete an audit entry."""
 
 
 class AuditEntry(db.Model):
@@ -30,9 +34,18 @@ class AuditEntry(db.Model):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
+    # The province of the entity (set by services/audit.record): officials see their own.
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _audit_is_append_only(_mapper: Any, _connection: Any, target: AuditEntry) -> None:
+    """The log is evidence: once written, no code path of the application may change it."""
+    raise AuditEntryImmutable(f"Audit entry {target.id} cannot be changed or deleted.")
 
 
 class ProducerClaim(db.Model):

@@ -10,6 +10,7 @@ from . import (  # noqa: E402, F401  (registers the routes)
     views_admin,
     views_complaints,
     views_imports,
+    views_onboarding,
     views_promotion,
     views_reports,
     views_trust,

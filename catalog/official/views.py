@@ -15,18 +15,27 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Category, Producer, ProducerClaim, Product, Province
+from ..params import MAX_QUERY_LEN, page_number
 from ..security import role_required
-from ..services import moderation
+from ..services import geo, moderation, review_queue
 from ..services.certificate_scans import scan_path
 from ..services.listings import EDITABLE
+from ..vietnamese import clean_text
 from . import bp
 from .forms import DecisionForm
+from .forms_queue import BulkApproveForm
 
 KIND_LABELS = {
     "producer": "Cơ sở mới",
     "listing": "Sản phẩm mới",
     "change": "Thay đổi sản phẩm",
     "claim": "Yêu cầu nhận quản lý",
+    "incomplete": "Thiếu thông tin",
+}
+GAP_LABELS = {
+    "type": "loại hình",
+    "contact": "thông tin liên lạc",
+    "category_id": "nhóm sản phẩm OCOP",
 }
 FIELD_LABELS = {
     "name": "Tên sản phẩm",
@@ -82,19 +91,35 @@ def _product_or_abort(product_id: int) -> Product:
 @bp.get("/")
 @official_required
 def dashboard():  # type: ignore[no-untyped-def]
-    items = moderation.review_queue(current_user)
     kind = request.args.get("loai", "")
     if kind not in KIND_LABELS:
         kind = ""
-    counts = {key: sum(1 for item in items if item.kind == key) for key in KIND_LABELS}
-    shown = [item for item in items if item.kind == kind] if kind else items
+    provinces = _filter_provinces()
+    province_id = _int_arg("tinh")
+    if province_id not in {p.id for p in provinces}:
+        province_id = None
+    text = clean_text(request.args.get("q", ""))[:MAX_QUERY_LEN]
+    queue = review_queue.filtered_queue(
+        current_user,
+        kind=kind,
+        province_id=province_id,
+        text=text,
+        page=page_number(request.args),
+    )
     return render_template(
         "official/dashboard.html",
-        items=shown,
-        total=len(items),
-        counts=counts,
+        queue=queue,
+        items=queue.items,
+        total=sum(queue.counts.values()),
+        counts=queue.counts,
         kind=kind,
         kind_labels=KIND_LABELS,
+        provinces=provinces,
+        province_id=province_id,
+        text=text,
+        bulk_form=BulkApproveForm(),
+        bulk_kinds=review_queue.BULK_KINDS,
+        gap_labels=GAP_LABELS,
         review_endpoints={
             "producer": "official.producer_review",
             "listing": "official.product_review",
@@ -102,6 +127,19 @@ def dashboard():  # type: ignore[no-untyped-def]
             "claim": "official.claim_review",
         },
     )
+
+
+def _filter_provinces() -> list[Province]:
+    """Provinces offered in the filter: an admin's all, an official's own (none if one)."""
+    if current_user.role == "admin":
+        return geo.all_provinces()
+    own = sorted(current_user.provinces, key=lambda p: p.name)
+    return own if len(own) > 1 else []
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 # -- deciding ---------------------------------------------------------------------------
@@ -264,3 +302,7 @@ def certificate_scan(product_id: int):  # type: ignore[no-untyped-def]
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+# Sections of this area kept in their own modules (registered on import).
+from . import views_audit, views_queue  # noqa: E402, F401

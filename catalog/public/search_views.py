@@ -17,6 +17,7 @@ PARAM_NAMES = {
     "nhom": "category",
     "sao": "stars",
     "xac-minh": "verified",
+    "tin-cay": "trusted",
     "sap-xep": "sort",
     "page": "page",
 }

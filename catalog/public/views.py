@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, request
 
 from ..reference import REGIONS
-from ..services import browse, geo
+from ..services import browse, campaigns, geo, stories
 from . import bp
 from .filters import browse_filters
 
@@ -34,6 +34,9 @@ def home():  # type: ignore[no-untyped-def]
     return render_template(
         "public/home.html",
         featured=browse.featured_products(12),
+        campaigns=campaigns.active_campaigns(campaigns.local_today()),
+        stories=stories.latest_stories(3),
+        today=campaigns.local_today(),
         total_products=total_products,
         total_producers=total_producers,
         regions=regions,
@@ -69,7 +72,11 @@ def producer(slug: str):  # type: ignore[no-untyped-def]
         abort(404)
     filters = browse_filters(request.args, current_app.config["PER_PAGE"], producer_id=item.id)
     return render_template(
-        "public/producer.html", producer=item, page=browse.list_products(filters), filters=filters
+        "public/producer.html",
+        producer=item,
+        page=browse.list_products(filters),
+        filters=filters,
+        stories=stories.stories_about_producer(item.id),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Category, Producer, Product, Province
+from .featured import home_products
 from .search_sync import public_products_query
 
 SORTS = {
@@ -91,13 +92,8 @@ def list_products(filters: BrowseFilters) -> Page:
 
 
 def featured_products(limit: int = 12) -> list[Product]:
-    stmt = public_products_query().where(Product.featured.is_(True)).order_by(Product.id)
-    items = list(db.session.scalars(stmt.limit(limit)).unique())
-    if len(items) < limit:
-        more = public_products_query().where(Product.featured.is_(False))
-        more = more.order_by(Product.public_stars_expr().desc().nulls_last(), Product.id)
-        items += list(db.session.scalars(more.limit(limit - len(items))).unique())
-    return items
+    """The home page's row: officials' choice newest first, then the best rated."""
+    return home_products(limit)
 
 
 def counts_by(column, scope: BrowseFilters | None = None) -> dict[int, int]:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Producer, Product, ProductImage
 from . import geo, outbox
 from .demo_cards import render_card
+from .demo_promotion import curate_promotion
 from .images import store_image
 from .imports import ImportReport, import_csv
 
@@ -30,6 +31,7 @@ def seed_demo(csv_path: Path = DEMO_CSV, *, with_images: bool = True) -> ImportR
     if with_images:
         attach_cards()
     curate()
+    curate_promotion()
     return report
 
 

@@ -1,5 +1,5 @@
-"""Bulk import of OCOP lists: the same code loads the demo catalogue, the command line
-import and (later) the officials' web import.
+"""Bulk import of OCOP lists (CSV or XLSX): the same code loads the demo catalogue, the
+command line import and the officials' web import (services/web_imports.py).
 
 Producers are matched by tax code, or by normalised name and province when there is none;
 products by producer and normalised name. Present values overwrite, empty cells never wipe
@@ -8,6 +8,7 @@ what is already known, so importing the same file twice changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from ..extensions import db
 from ..models import Producer, Product
 from ..vietnamese import normalize_key
 from . import outbox
-from .import_rows import ImportRow, RowError, read_csv, validate
+from .import_rows import MAX_ROWS, ImportRow, RowError, read_rows, validate
 from .slugs import unique_slug
 
 PRODUCER_FIELDS = ("type", "tax_code", "ward_code", "ward_name", "address", "phone", "website")
@@ -35,6 +36,23 @@ PRODUCT_FIELDS = (
 )
 
 
+# Entries the importer creates say where they came from.
+SOURCE = "import"
+RowCheck = Callable[[ImportRow], "RowError | None"]
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What one good row did (or would do): created / updated / unchanged."""
+
+    line: int
+    product: str
+    producer: str
+    province: str
+    product_action: str
+    producer_action: str
+
+
 @dataclass
 class ImportReport:
     rows: int = 0
@@ -45,6 +63,7 @@ class ImportReport:
     products_unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     product_ids: list[int] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
 
     @property
     def rejected_lines(self) -> list[int]:
@@ -57,36 +76,94 @@ class ImportReport:
 
 def import_csv(source: Path | bytes, *, dry_run: bool = False) -> ImportReport:
     """Validate every row, load the good ones (unless dry_run) in one transaction."""
+    return import_file(source, "csv", dry_run=dry_run)
+
+
+def import_file(
+    source: Path | bytes,
+    file_format: str = "csv",
+    *,
+    dry_run: bool = False,
+    max_rows: int = MAX_ROWS,
+    row_check: RowCheck | None = None,
+) -> ImportReport:
+    """Import a CSV or XLSX list; dry_run applies it and rolls back, to tell what it would
+    do (ImportFileError when the file as a whole cannot be read)."""
+    rows, report = read_and_validate(source, file_format, max_rows=max_rows, row_check=row_check)
+    if dry_run:
+        dry_apply(rows, report)
+        return report
+    with write_transaction():
+        apply_rows(rows, report)
+    return report
+
+
+def read_and_validate(
+    source: Path | bytes,
+    file_format: str = "csv",
+    *,
+    max_rows: int = MAX_ROWS,
+    row_check: RowCheck | None = None,
+) -> tuple[list[ImportRow], ImportReport]:
+    """The good rows and a report holding every row error; row_check may refuse a valid
+    row (the web import: a province the official does not cover)."""
     report = ImportReport()
     rows: list[ImportRow] = []
-    for line, raw in read_csv(source):
+    for line, raw in read_rows(source, file_format, max_rows=max_rows):
         report.rows += 1
         result = validate(line, raw)
+        if not isinstance(result, list) and row_check is not None:
+            refused = row_check(result)
+            result = [refused] if refused is not None else result
         if isinstance(result, list):
             report.errors.extend(result)
         else:
             rows.append(result)
-    if dry_run:
-        _apply(rows, report)
+    return rows, report
+
+
+def dry_apply(rows: list[ImportRow], report: ImportReport) -> None:
+    """Apply the rows and roll back: the report tells what a real import would do."""
+    try:
+        apply_rows(rows, report)
+    finally:
         db.session.rollback()
         db.session.info.pop(OUTBOX_FLAG, None)
-        report.product_ids = []
-        return report
-    with write_transaction():
-        _apply(rows, report)
-    return report
+    report.product_ids = []
 
 
-def _apply(rows: list[ImportRow], report: ImportReport) -> None:
+def apply_rows(rows: list[ImportRow], report: ImportReport) -> None:
+    """Upsert the rows inside the caller's transaction; counts go into the report."""
     producers: dict[tuple, Producer] = {}
+    first_action: dict[int, str] = {}  # a producer on several rows reads the same on each
     touched: list[int] = []
     for row in rows:
+        before = report.producers_created, report.producers_updated
         producer = _upsert_producer(row, report, producers)
-        product, changed = _upsert_product(row, producer, report)
+        product, changed, action = _upsert_product(row, producer, report)
         report.product_ids.append(product.id)
+        producer_action = first_action.setdefault(producer.id, _producer_action(before, report))
+        report.outcomes.append(
+            RowOutcome(
+                line=row.line,
+                product=product.name,
+                producer=producer.name,
+                province=row.province.name,
+                product_action=action,
+                producer_action=producer_action,
+            )
+        )
         if changed:
             touched.append(product.id)
     outbox.record(touched, "import")
+
+
+def _producer_action(before: tuple[int, int], report: ImportReport) -> str:
+    if report.producers_created > before[0]:
+        return "created"
+    if report.producers_updated > before[1]:
+        return "updated"
+    return "unchanged"
 
 
 def _find_producer(row: ImportRow) -> Producer | None:
@@ -112,6 +189,7 @@ def _upsert_producer(row: ImportRow, report: ImportReport, cache: dict) -> Produ
             slug=unique_slug(Producer, row.producer_name, hint=row.province.name),
             province_id=row.province.id,
             status="active",
+            source=SOURCE,
         )
         _assign(producer, row, PRODUCER_FIELDS, _producer_values(row))
         db.session.add(producer)
@@ -137,7 +215,7 @@ def _producer_values(row: ImportRow) -> dict[str, object]:
 
 def _upsert_product(
     row: ImportRow, producer: Producer, report: ImportReport
-) -> tuple[Product, bool]:
+) -> tuple[Product, bool, str]:
     name_key = normalize_key(row.product_name)
     product = db.session.scalar(
         select(Product).where(Product.producer_id == producer.id, Product.name_key == name_key)
@@ -160,18 +238,19 @@ def _upsert_product(
             slug=unique_slug(Product, row.product_name, hint=row.province.name),
             producer_id=producer.id,
             status="published",
+            source=SOURCE,
         )
         _assign(product, row, PRODUCT_FIELDS, values)
         product.published_at = product.created_at
         db.session.add(product)
         db.session.flush()
         report.products_created += 1
-        return product, True
+        return product, True, "created"
     if _assign(product, row, PRODUCT_FIELDS, values):
         report.products_updated += 1
-        return product, True
+        return product, True, "updated"
     report.products_unchanged += 1
-    return product, False
+    return product, False, "unchanged"
 
 
 def _assign(obj: object, row: ImportRow, fields: tuple[str, ...], values: dict) -> bool:

@@ -15,27 +15,33 @@ published listing (only they can restore it) and suspend or reinstate a producer
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import current_app
-from sqlalchemy import or_, select
-from werkzeug.routing import BuildError
+from sqlalchemy import select
 
 from ..database import write_transaction
 from ..extensions import db
-from ..models import Producer, ProducerClaim, Product, User
+from ..models import Producer, Product, User
 from ..vietnamese import normalize_key
-from . import audit, mail, outbox
+from . import audit, outbox
 from ._common import utcnow
+from .decision_steps import (
+    DECISIONS,
+    MAX_NOTE,
+    NO_REASON_NEEDED,
+    NOTE_LABELS,
+    EntryNotFound,
+    ModerationError,
+    OutOfScope,
+)
+from .decision_steps import check_decision as _check_decision
+from .decision_steps import check_scope as _check_scope
+from .decision_steps import notify as _notify
+from .decision_steps import reason as _reason
+from .decision_steps import site_link as _site_link
+from .decision_steps import with_note as _with_note
 from .listings import EDITABLE, _apply_values, hidden_by_producer, replace_images
-
-DECISIONS = ("approve", "reject", "request_changes")
-MAX_NOTE = 2000
-NO_REASON_NEEDED = ("approve", "reinstate", "restore")
 
 # Producer decision -> (states it may be taken from, resulting state).
 PRODUCER_DECISIONS = {
@@ -59,79 +65,6 @@ PRODUCER_WORDS = {
     "suspend": "đã bị tạm ngừng hiển thị",
     "reinstate": "đã được hiển thị trở lại",
 }
-NOTE_LABELS = {
-    "approve": "Ghi chú",
-    "reinstate": "Ghi chú",
-    "restore": "Ghi chú",
-    "reject": "Lý do",
-    "suspend": "Lý do",
-    "hide": "Lý do",
-    "request_changes": "Nội dung cần bổ sung",
-}
-
-
-class ModerationError(ValueError):
-    """A polite reason the decision cannot be taken (shown to the official)."""
-
-
-class EntryNotFound(ModerationError, LookupError):
-    """The entry does not exist (any more): deleted by its producer, or a wrong id."""
-
-
-class OutOfScope(PermissionError):
-    """The official does not cover this entry's province."""
-
-    def __init__(self, message: str = "Bạn không phụ trách tỉnh, thành phố của mục này.") -> None:
-        super().__init__(message)
-
-
-# -- shared steps ---------------------------------------------------------------------------
-
-
-def _check_scope(official: User, *province_ids: int | None) -> None:
-    if not official.is_active:
-        raise OutOfScope("Tài khoản của bạn đang bị khoá.")
-    for province_id in province_ids:
-        if province_id is not None and not official.covers(province_id):
-            raise OutOfScope()
-
-
-def _reason(note: str | None, decision: str) -> str:
-    note = (note or "").strip()[:MAX_NOTE]
-    if decision not in NO_REASON_NEEDED and not note:
-        raise ModerationError("Vui lòng ghi lý do để cơ sở biết cần làm gì.")
-    return note
-
-
-def _check_decision(decision: str, allowed: Collection[str] = DECISIONS) -> None:
-    if decision not in allowed:
-        raise ModerationError(f"Quyết định không hợp lệ: {decision!r}.")
-
-
-def _with_note(text: str, decision: str, note: str) -> str:
-    return text + (f"\n\n{NOTE_LABELS[decision]}: {note}" if note else "")
-
-
-def _site_link(endpoint: str, fallback_blueprint: str) -> str:
-    """An absolute link built from SITE_URL: works in requests, the CLI and the importer."""
-    parts = urlsplit(current_app.config["SITE_URL"])
-    adapter = current_app.url_map.bind(
-        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http"
-    )
-    try:
-        return adapter.build(endpoint, force_external=True)
-    except BuildError:
-        blueprint = current_app.blueprints.get(fallback_blueprint)
-        prefix = (blueprint.url_prefix if blueprint else None) or ""
-        return current_app.config["SITE_URL"].rstrip("/") + prefix + "/"
-
-
-def _notify(producer: Producer, subject: str, body: str) -> None:
-    """Queue an e-mail to every active account of the producer (sent after commit)."""
-    link = _site_link("producer.dashboard", "producer")
-    people = select(User).where(User.producer_id == producer.id, User.active.is_(True))
-    for person in db.session.scalars(people):
-        mail.queue(person.email, f"Chợ Việt: {subject}", f"{body}\n\nXem chi tiết: {link}")
 
 
 # -- producers ------------------------------------------------------------------------------
@@ -353,103 +286,39 @@ def _product_message(product: Product, kind: str, decision: str) -> tuple[str, s
     return f"sản phẩm {name} {words}", f"Sản phẩm {name} {words}."
 
 
-# -- claims of an existing producer ---------------------------------------------------------
+# Split out to keep this module small; re-exported so `moderation.<name>` keeps working.
+from .claims import decide_claim  # noqa: E402
+from .review_queue import QueueItem, review_queue  # noqa: E402
 
-
-def decide_claim(official: User, claim_id: int, decision: str, note: str | None) -> ProducerClaim:
-    """Hand an existing producer over to the user who claimed it, or refuse."""
-    _check_decision(decision, ("approve", "reject"))
-    with write_transaction():
-        claim = db.session.get(ProducerClaim, claim_id)
-        if claim is None:
-            raise EntryNotFound("Không tìm thấy yêu cầu này.")
-        _check_scope(official, claim.producer.province_id)
-        if claim.status != "pending":
-            raise ModerationError("Yêu cầu này đã được xử lý.")
-        note = _reason(note, decision)
-        claim.status = "approved" if decision == "approve" else "rejected"
-        claim.decision_note = note or None
-        claim.decided_by_id = official.id
-        claim.decided_at = utcnow()
-        user = claim.user
-        before = {"user_producer_id": user.producer_id}
-        if decision == "approve":
-            abandoned = user.producer
-            user.producer_id = claim.producer_id
-            if abandoned is not None and abandoned.status != "active" and not abandoned.products:
-                abandoned.status = "rejected"
-        audit.record(
-            official,
-            f"claim.{claim.status}",
-            "producer",
-            claim.producer_id,
-            before=before,
-            after={"user": user.email, "user_producer_id": user.producer_id},
-            reason=note,
-        )
-        words = "đã được chấp nhận" if decision == "approve" else "chưa được chấp nhận"
-        label = NOTE_LABELS[decision]
-        mail.queue(
-            user.email,
-            f"Chợ Việt: yêu cầu quản lý {claim.producer.name} {words}",
-            f"Yêu cầu quản lý hồ sơ {claim.producer.name} {words}."
-            + (f"\n\n{label}: {note}" if note else ""),
-        )
-    return claim
-
-
-# -- the queue ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    kind: str  # producer / listing / change / claim
-    id: int
-    title: str
-    province: str
-    waiting_since: datetime | None
-    detail: str = ""
-
-
-def review_queue(official: User) -> list[QueueItem]:
-    """Everything waiting for this official's decision, oldest first."""
-    if not official.is_official:
-        return []
-    province_ids = None if official.role == "admin" else [p.id for p in official.provinces]
-
-    def scoped(stmt, column):  # type: ignore[no-untyped-def]
-        return stmt if province_ids is None else stmt.where(column.in_(province_ids))
-
-    items: list[QueueItem] = []
-    producers = scoped(select(Producer).where(Producer.status == "pending"), Producer.province_id)
-    for p in db.session.scalars(producers):
-        items.append(QueueItem("producer", p.id, p.name, p.province.name, p.created_at))
-    products = scoped(
-        select(Product).where(
-            or_(
-                Product.status == "submitted",
-                (Product.status == "published") & (Product.review_state == "submitted"),
-            )
-        ),
-        Product.province_id,
-    )
-    for p in db.session.scalars(products).unique():
-        kind = "listing" if p.status == "submitted" else "change"
-        items.append(
-            QueueItem(kind, p.id, p.name, p.province.name, p.submitted_at, detail=p.producer.name)
-        )
-    claims = select(ProducerClaim).where(ProducerClaim.status == "pending")
-    for c in db.session.scalars(claims):
-        if province_ids is None or c.producer.province_id in province_ids:
-            items.append(
-                QueueItem(
-                    "claim",
-                    c.id,
-                    c.producer.name,
-                    c.producer.province.name,
-                    c.created_at,
-                    detail=c.user.email,
-                )
-            )
-    epoch = datetime.min.replace(tzinfo=utcnow().tzinfo)
-    return sorted(items, key=lambda item: item.waiting_since or epoch)
+__all__ = [
+    "DECISIONS",
+    "MAX_NOTE",
+    "NOTE_LABELS",
+    "NO_REASON_NEEDED",
+    "PRODUCER_DECISIONS",
+    "PRODUCER_STATES",
+    "EntryNotFound",
+    "ModerationError",
+    "OutOfScope",
+    "QueueItem",
+    "approve_producer",
+    "approve_product",
+    "decide_claim",
+    "decide_producer",
+    "decide_product",
+    "hide_product",
+    "reinstate_producer",
+    "reject_producer",
+    "reject_product",
+    "request_product_changes",
+    "restore_product",
+    "review_queue",
+    "suspend_producer",
+    # Shared steps other services borrow (kept under their old names).
+    "_check_decision",
+    "_check_scope",
+    "_notify",
+    "_reason",
+    "_site_link",
+    "_with_note",
+]

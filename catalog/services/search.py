@@ -77,6 +77,7 @@ def _label(facets: dict[str, tuple[FacetCount, ...]]) -> dict[str, list[Facet]]:
         "category": categories,
         "stars": {s: f"{s} sao" for s in ("3", "4", "5")},
         "verified": {"true": "Đã xác minh", "false": "Chưa xác minh"},
+        "trusted": {"true": "Địa chỉ tin cậy", "false": "Chưa đánh dấu tin cậy"},
     }
     result: dict[str, list[Facet]] = {}
     for name, counts in facets.items():

@@ -76,6 +76,7 @@ def to_doc(product: Product) -> ProductDoc:
         # Stars as the public sees them: an expired certificate shows (and filters as) none.
         ocop_stars=product.public_stars,
         verified=product.producer.verified,
+        trusted=product.producer.trusted,
         price_vnd=product.price_vnd,
         created_at=product.published_at or product.created_at,
     )

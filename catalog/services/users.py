@@ -22,8 +22,11 @@ class UserError(ValueError):
     """A polite reason the account could not be created."""
 
 
-def create_staff(email: str, role: str, province_names: list[str]) -> User:
-    """Create (or re-scope) an official or admin; returns the user."""
+def create_staff(
+    email: str, role: str, province_names: list[str], *, actor: User | None = None
+) -> User:
+    """Create (or re-scope) an official or admin; returns the user. `actor` is the admin
+    who did it on the web (None from the command line)."""
     email = accounts.normalize_email(email)
     if role not in STAFF_ROLES:
         raise UserError(f"Vai trò phải là một trong: {', '.join(STAFF_ROLES)}.")
@@ -51,7 +54,7 @@ def create_staff(email: str, role: str, province_names: list[str]) -> User:
         db.session.add(user)
         db.session.flush()
         audit.record(
-            None,
+            actor,
             "user.create_staff" if existing is None else "user.update_staff",
             "user",
             user.id,
