@@ -23,6 +23,7 @@ ENTITY_PAGES = {
     "campaign": ("official.campaign_edit", "campaign_id"),
     "story": ("official.story_edit", "story_id"),
     "user": ("official.user_edit", "user_id"),
+    "import": ("official.import_preview", "batch_id"),
 }
 FILTER_ARGS = ("q", "hanh_dong", "nguoi", "doi_tuong", "tu_ngay", "den_ngay")
 EXPORTS = {
