@@ -45,6 +45,11 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_BYTES", 90 * 1024 * 1024),
         "PER_PAGE": _env_int("PER_PAGE", 24),
         "SITE_URL": _env("SITE_URL", "http://127.0.0.1:5000"),
+        # Absolute links on public pages (canonical, OpenGraph, sitemap, QR codes) come from
+        # the same CHOVIET_SITE_URL as e-mail links, but only when it is set: unset (development)
+        # they follow the request's host. Set it in production, so a forged Host header can
+        # never end up in canonical links or cached pages.
+        "PUBLIC_BASE_URL": _env("SITE_URL", "").rstrip("/"),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": env == "production",
@@ -61,6 +66,10 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "INVITE_RATE": _env("INVITE_RATE", "20 per hour"),
         # Consumers' complaints ("phản ánh"), per client IP: the spam guard besides a honeypot.
         "COMPLAINT_RATE": _env("COMPLAINT_RATE", "5 per hour; 20 per day"),
+        # The public read API (/api/v1), per client IP across all its endpoints.
+        "API_RATE": _env("API_RATE", "120 per minute"),
+        # Order requests sent from the cart, per client IP (besides a honeypot).
+        "ORDER_RATE": _env("ORDER_RATE", "10 per hour; 30 per day"),
         # Per e-mail address typed into registration, reset and resend forms, whatever the IP:
         # nobody can flood someone's mailbox with our messages.
         "MAIL_PER_ADDRESS_RATE": _env("MAIL_PER_ADDRESS_RATE", "3 per hour"),

@@ -13,7 +13,7 @@ def get(client, url: str):  # type: ignore[no-untyped-def]
 def test_products_search_shape(demo_client):
     status, data = get(demo_client, "/api/v1/products?q=vai%20thieu")
     assert status == 200
-    assert set(data) == {"total", "page", "per_page", "items", "facets", "suggestion"}
+    assert set(data) == {"total", "page", "per_page", "pages", "items", "facets", "suggestion"}
     assert data["total"] >= 1 and data["items"]
     first = data["items"][0]
     assert set(first) == {

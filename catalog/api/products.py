@@ -1,4 +1,4 @@
-"""GET /api/v1/products (search with filters and facets), /products/<id>, /provinces."""
+"""GET /api/v1/products (search with filters and facets), /products/<id>, /autocomplete."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from ..errors import render_error
 from ..models import Product
 from ..services import browse, geo, search
 from . import bp
+from .http import DEFAULT_PER_PAGE, ID, paginated
 
-API_PER_PAGE = 20
+API_PER_PAGE = DEFAULT_PER_PAGE
 
 
 @bp.errorhandler(params.ParamError)
@@ -82,22 +83,20 @@ def parse_search(args: MultiDict, *, strict: bool, default_per_page: int) -> Sea
 def products():  # type: ignore[no-untyped-def]
     query = parse_search(request.args, strict=True, default_per_page=API_PER_PAGE)
     results = search.run_search(query)
-    return jsonify(
-        {
-            "total": results.total,
-            "page": query.page,
-            "per_page": query.per_page,
-            "items": [product_json(p) for p in results.products],
-            "facets": {
-                name: [{"value": f.value, "label": f.label, "count": f.count} for f in facets]
-                for name, facets in results.facets.items()
-            },
-            "suggestion": results.page.suggestion,
-        }
+    return paginated(
+        [product_json(p) for p in results.products],
+        results.total,
+        query.page,
+        query.per_page,
+        facets={
+            name: [{"value": f.value, "label": f.label, "count": f.count} for f in facets]
+            for name, facets in results.facets.items()
+        },
+        suggestion=results.page.suggestion,
     )
 
 
-@bp.get("/products/<int:product_id>")
+@bp.get(f"/products/<{ID}:product_id>")
 def product(product_id: int):  # type: ignore[no-untyped-def]
     item = browse.get_public_product_by_id(product_id)
     if item is None:
@@ -120,27 +119,6 @@ def product(product_id: int):  # type: ignore[no-untyped-def]
         }
     )
     return jsonify(data)
-
-
-@bp.get("/provinces")
-def provinces():  # type: ignore[no-untyped-def]
-    counts = browse.province_counts()
-    return jsonify(
-        {
-            "items": [
-                {
-                    "code": p.id,
-                    "slug": p.slug,
-                    "name": p.name,
-                    "full_name": p.full_name,
-                    "region": p.region,
-                    "old_names": p.legacy_names,
-                    "products": counts.get(p.id, 0),
-                }
-                for p in geo.all_provinces()
-            ]
-        }
-    )
 
 
 @bp.get("/autocomplete")

@@ -6,6 +6,7 @@ from .curation import AuditEntry, ProducerClaim
 from .geo import Province, ProvinceAlias
 from .imports import ImportBatch
 from .mail import MailMessage
+from .market import ORDER_STATES, BlockedPhone, OrderEvent, OrderItem, OrderRequest
 from .outbox import IndexOutbox
 from .people import ROLES, Invitation, ProducerHandover, User, official_provinces
 from .producers import PRODUCER_STATUSES, PRODUCER_TYPES, Producer
@@ -28,6 +29,11 @@ from .promotion import (
 )
 
 __all__ = [
+    "ORDER_STATES",
+    "BlockedPhone",
+    "OrderEvent",
+    "OrderItem",
+    "OrderRequest",
     "CERTIFICATE_STATES",
     "COMPLAINT_KINDS",
     "COMPLAINT_STATES",

@@ -58,6 +58,9 @@ class Producer(db.Model):
     trusted_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", use_alter=True, name="fk_producers_trusted_by_id_users")
     )
+    # Takes order requests through the site (needs a signed-up account to receive them);
+    # False: a listing only, the product page shows the contact details instead.
+    accepts_orders: Mapped[bool] = mapped_column(default=True)
     # Where the entry came from: "import", "self" (registration), "official" (assisted).
     source: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

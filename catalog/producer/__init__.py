@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("producer", __name__, url_prefix="/co-so-cua-toi")
 
-from . import views, views_listings  # noqa: E402, F401  (routes register on bp)
+# Routes register on bp.
+from . import (  # noqa: E402,F401
+    views,
+    views_labels,
+    views_listings,
+    views_orders,
+)

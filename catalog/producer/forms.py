@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import Field, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import (
+    BooleanField,
+    Field,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 
 from ..forms_common import (
     Form,
@@ -103,6 +110,11 @@ class ProfileForm(Form):
         description="Lịch sử, vùng nguyên liệu, cách làm: điều người mua muốn biết.",
     )
     logo = FileField("Logo hoặc ảnh cơ sở", description="Ảnh JPEG, PNG hoặc WebP, tối đa 10 MB.")
+    accepts_orders = BooleanField(
+        "Nhận yêu cầu đặt hàng qua Chợ Việt",
+        description="Người mua chọn số lượng và gửi yêu cầu; bạn nhận e-mail, gọi điện xác nhận "
+        "rồi giao hàng, thu tiền như vẫn làm. Bỏ chọn: trang sản phẩm chỉ hiện cách liên hệ.",
+    )
 
     def validate_tax_code(self, field: Field) -> None:
         kind = self.type.data
@@ -118,7 +130,7 @@ class ProfileForm(Form):
     def values(self) -> dict[str, Any]:
         """The profile fields the service takes (profiles.FIELDS), empty ones as None."""
         values = {name: getattr(self, name).data or None for name in profiles.FIELDS}
-        return values | {"name": self.name.data}
+        return values | {"name": self.name.data, "accepts_orders": bool(self.accepts_orders.data)}
 
 
 class ClaimForm(Form):

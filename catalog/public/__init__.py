@@ -7,7 +7,11 @@ bp = Blueprint("public", __name__)
 from . import (  # noqa: E402,F401
     complaint_views,
     media,
+    open_data_views,
+    order_views,
     promotion_views,
+    qr_views,
     search_views,
+    seo_views,
     views,
 )

@@ -12,6 +12,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import Producer, Product, ProductImage
 from . import geo, outbox
+from .demo_accounts import create_producer_accounts
 from .demo_cards import render_card
 from .demo_promotion import curate_promotion
 from .images import store_image
@@ -32,6 +33,7 @@ def seed_demo(csv_path: Path = DEMO_CSV, *, with_images: bool = True) -> ImportR
         attach_cards()
     curate()
     curate_promotion()
+    create_producer_accounts()
     return report
 
 

@@ -38,6 +38,7 @@ FIELDS = (
     "facebook_url",
     "zalo",
     "description",
+    "accepts_orders",
 )
 # What officials need before they can review the producer (label shown to the producer).
 REQUIRED_FOR_REVIEW = {
