@@ -187,3 +187,15 @@ def test_cli_bad_header_exits_2(app, runner, tmp_path):
     result = runner.invoke(args=["catalog", "import", str(path)])
     assert result.exit_code == 2
     assert "tiêu đề" in result.output
+
+
+def test_formula_guard_apostrophes_from_our_exports_are_taken_off(app):
+    """Open-data and report exports prefix "=…", "-…" with an apostrophe; re-importing such a
+    file must give back the original text, not "'-…"."""
+    from catalog.services.import_rows import read_csv
+
+    data = csv_bytes(row(description="'- ăn kèm bún đậu", address="'=1+1", unit="'kg"))
+    ((_, raw),) = list(read_csv(data))
+    assert raw["description"] == "- ăn kèm bún đậu"
+    assert raw["address"] == "=1+1"
+    assert raw["unit"] == "'kg"  # an apostrophe before ordinary text is the user's own

@@ -107,6 +107,7 @@ ENTITY_LABELS = {
     "story": "Bài viết",
     "certificate": "Giấy chứng nhận",
     "import": "Lần nhập",
+    "order": "Yêu cầu đặt hàng",
 }
 
 

@@ -142,7 +142,16 @@ def read_csv(
 def _as_raw(row: list[str]) -> dict[str, str]:
     if len(row) != len(COLUMNS):
         return {"__width__": str(len(row))}
-    return dict(zip(COLUMNS, row, strict=True))
+    return dict(zip(COLUMNS, (_unguarded(cell) for cell in row), strict=True))
+
+
+# Exports (open data, reports) put an apostrophe before text a spreadsheet would run as a
+# formula; reading such a file back takes it off, so export → import is exact.
+_GUARDED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def _unguarded(cell: str) -> str:
+    return cell[1:] if cell.startswith(_GUARDED) else cell
 
 
 def read_xlsx(
