@@ -15,8 +15,7 @@ from catalog.extensions import db
 from catalog.models import MailMessage
 from tests.factories import create_user
 from tests.forms import post_form
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.page_checks import axe_script, html_problems, page_problems
+from tests.page_checks import axe_script, html_problems, live_browser, page_problems
 
 IMPACTS = ("serious", "critical")
 
@@ -92,8 +91,6 @@ def test_account_pages_in_every_state_are_valid_html(app, tmp_path: Path):
 
 @pytest.mark.slow
 def test_account_forms_with_errors_pass_axe_on_a_phone(app):
-    from playwright.sync_api import sync_playwright
-
     axe = axe_script()
     create_user(email="axe@example.vn", verified=False)
     failures: list[str] = []
@@ -101,8 +98,7 @@ def test_account_forms_with_errors_pass_axe_on_a_phone(app):
     def check(page, name: str) -> None:  # type: ignore[no-untyped-def]
         failures.extend(page_problems(page, f"account-{name}", axe, impacts=IMPACTS))
 
-    with serve(app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
+    with live_browser(app) as (browser, base):
         page = browser.new_page(viewport={"width": 390, "height": 844})
         page.goto(base + "/tai-khoan/dang-ky")
         page.fill("#business_name", "Cơ sở <script>x</script>")
@@ -118,5 +114,4 @@ def test_account_forms_with_errors_pass_axe_on_a_phone(app):
         page.click("form.form button[type=submit]")
         page.goto(base + "/tai-khoan/moi-dong-nghiep")
         check(page, "invite-banner")
-        browser.close()
     assert failures == []

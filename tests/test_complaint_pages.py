@@ -8,8 +8,7 @@ import pytest
 from catalog.extensions import db
 from tests.complaints_support import complaint_url, file, lang_son_product, only_complaint, token_of
 from tests.forms import post_form
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
+from tests.page_checks import browser_page_problems, html_problems, page_problems
 
 
 def _handled(client, login_as):  # type: ignore[no-untyped-def]
@@ -53,8 +52,6 @@ def test_complaint_pages_are_valid_html(app, client, login_as, tmp_path):
 
 @pytest.mark.slow
 def test_complaint_pages_pass_axe_and_fit_phones(app, client, login_as):
-    from playwright.sync_api import sync_playwright
-
     item, token, complaint = _handled(client, login_as)
     public = {
         "complaint-product": f"/san-pham/{item.slug}",
@@ -68,28 +65,23 @@ def test_complaint_pages_pass_axe_and_fit_phones(app, client, login_as):
     form_url = complaint_url(item)
     # End the test's own transaction (it holds SQLite's write lock) and touch no row after.
     db.session.commit()
-    axe = axe_script()
-    cookie = client.get_cookie("session")
-    failures = []
-    with serve(app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for width, height in VIEWPORTS.values():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
-            page = context.new_page()
-            for name, url in {**public, **official}.items():
-                response = page.goto(base + url, wait_until="networkidle")
-                assert response is not None and response.status == 200, (name, url)
-                if name == "complaint-product":
-                    page.click("details.complaint-box > summary")
-                failures += page_problems(page, name, axe, impacts=("serious", "critical"))
-            # The form sent empty comes back with its errors (422).
-            page.goto(base + form_url, wait_until="networkidle")
-            with page.expect_navigation():
-                page.click("form.complaint-form button[type=submit]")
-            failures += page_problems(
-                page, "complaint-errors", axe, impacts=("serious", "critical")
-            )
-            context.close()
-        browser.close()
+
+    def open_complaint_box(page, name: str) -> None:  # type: ignore[no-untyped-def]
+        if name == "complaint-product":
+            page.click("details.complaint-box > summary")
+
+    def form_errors(page, base: str, axe: str) -> list[str]:  # type: ignore[no-untyped-def]
+        """The form sent empty comes back with its errors (422)."""
+        page.goto(base + form_url, wait_until="networkidle")
+        with page.expect_navigation():
+            page.click("form.complaint-form button[type=submit]")
+        return page_problems(page, "complaint-errors", axe, impacts=("serious", "critical"))
+
+    failures = browser_page_problems(
+        app,
+        {**public, **official},
+        client=client,
+        before_check=open_complaint_box,
+        after_pages=form_errors,
+    )
     assert failures == []

@@ -14,8 +14,7 @@ from catalog.services import onboarding, web_imports
 from tests.factories import create_producer, create_user, province
 from tests.forms import post_form
 from tests.helpers import csv_bytes, row
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
+from tests.page_checks import browser_page_problems, html_problems, rendered
 
 
 def pages(client, official) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -52,11 +51,7 @@ def official():  # type: ignore[no-untyped-def]
 def test_pages_are_valid_html(client, login_as, tmp_path):
     user = login_as(official())
     urls = pages(client, user)
-    documents = {}
-    for name, url in urls.items():
-        response = client.get(url)
-        assert response.status_code == 200, (name, response.status_code)
-        documents[name] = response.get_data(as_text=True)
+    documents = rendered(client, urls)
     bad = post_form(client, "/quan-ly/nhap-danh-sach", {"file": (io.BytesIO(b"x"), "a.txt")})
     assert bad.status_code == 422
     documents["imports-error"] = bad.get_data(as_text=True)
@@ -74,23 +69,6 @@ def test_pages_are_valid_html(client, login_as, tmp_path):
 
 @pytest.mark.slow
 def test_pages_pass_axe_and_fit_phones(app, client, login_as):
-    from playwright.sync_api import sync_playwright
-
     user = login_as(official())
     urls = pages(client, user)
-    axe = axe_script()
-    cookie = client.get_cookie("session")
-    failures = []
-    with serve(app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for width, height in VIEWPORTS.values():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
-            page = context.new_page()
-            for name, url in urls.items():
-                response = page.goto(base + url, wait_until="networkidle")
-                assert response is not None and response.status == 200, (name, url)
-                failures += page_problems(page, name, axe, impacts=("serious", "critical"))
-            context.close()
-        browser.close()
-    assert failures == []
+    assert browser_page_problems(app, urls, client=client) == []

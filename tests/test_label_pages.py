@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from catalog.extensions import db
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
+from tests.page_checks import browser_page_problems, html_problems
 from tests.qr_labels_support import certified, product, seller
 
 FORM = "/co-so-cua-toi/tem-nhan"
@@ -42,34 +41,24 @@ def test_label_pages_are_valid_html(app, client, login_as, tmp_path):
 
 @pytest.mark.slow
 def test_label_pages_pass_axe_and_fit_phones(app, client, login_as):
-    from playwright.sync_api import sync_playwright
-
     producer, item = _shop(login_as)
     pages = {
-        "labels": (FORM, 200),
-        "labels-errors": (ERRORS, 422),
-        "product-qr": (f"/san-pham/{item.slug}", 200),
-        "producer-qr": (f"/co-so/{producer.slug}", 200),
+        "labels": FORM,
+        "labels-errors": ERRORS,
+        "product-qr": f"/san-pham/{item.slug}",
+        "producer-qr": f"/co-so/{producer.slug}",
     }
     # End the test's own transaction (it holds SQLite's write lock) and touch no row after.
     db.session.commit()
-    axe = axe_script()
-    cookie = client.get_cookie("session")
-    failures = []
-    with serve(app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for width, height in VIEWPORTS.values():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
-            page = context.new_page()
-            for name, (url, status) in pages.items():
-                response = page.goto(base + url, wait_until="networkidle")
-                assert response is not None and response.status == status, (name, url)
-                failures += page_problems(page, name, axe, impacts=("serious", "critical"))
-            # The QR image itself loads (and is an SVG) on the product page.
-            page.goto(base + pages["product-qr"][0], wait_until="networkidle")
-            loaded = page.evaluate("document.querySelector('.qr-image').naturalWidth")
-            assert loaded > 0
-            context.close()
-        browser.close()
+
+    def qr_image_loads(page, base: str, axe: str) -> list[str]:  # type: ignore[no-untyped-def]
+        """The QR image itself loads (and is an SVG) on the product page."""
+        page.goto(base + pages["product-qr"], wait_until="networkidle")
+        loaded = page.evaluate("document.querySelector('.qr-image').naturalWidth")
+        assert loaded > 0
+        return []
+
+    failures = browser_page_problems(
+        app, pages, client=client, statuses={"labels-errors": 422}, after_pages=qr_image_loads
+    )
     assert failures == []

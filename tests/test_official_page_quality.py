@@ -7,15 +7,12 @@ import pytest
 
 from catalog.services import listings
 from tests.factories import create_user
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.page_checks import VIEWPORTS, axe_script, page_problems
+from tests.page_checks import browser_page_problems
 from tests.producer_support import draft, owner, published
 
 
 @pytest.mark.slow
 def test_official_pages_pass_axe_and_fit_phones(app, client, login_as):
-    from playwright.sync_api import sync_playwright
-
     curator = create_user("official", provinces=("Cao Bằng",))
     waiting = owner(status="pending", name="HTX Hạt dẻ Trùng Khánh")
     submitted = listings.submit(waiting, draft(waiting, "Hạt dẻ Trùng Khánh"))
@@ -29,19 +26,4 @@ def test_official_pages_pass_axe_and_fit_phones(app, client, login_as):
         "official-listing": f"/quan-ly/san-pham/{submitted.id}",
         "official-change": f"/quan-ly/san-pham/{live.id}",
     }
-    axe = axe_script()
-    cookie = client.get_cookie("session")
-    failures = []
-    with serve(app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for width, height in VIEWPORTS.values():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
-            page = context.new_page()
-            for name, url in pages.items():
-                response = page.goto(base + url, wait_until="networkidle")
-                assert response is not None and response.status == 200, (name, url)
-                failures += page_problems(page, name, axe, impacts=("serious", "critical"))
-            context.close()
-        browser.close()
-    assert failures == []
+    assert browser_page_problems(app, pages, client=client) == []

@@ -7,9 +7,8 @@ import pytest
 
 from catalog.extensions import db
 from tests.forms import post_form
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
 from tests.orders_support import add, all_orders, checkout, product_url, shop, tokens_of
-from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
+from tests.page_checks import browser_page_problems, html_problems, page_problems
 
 
 def _placed(client, login_as):  # type: ignore[no-untyped-def]
@@ -58,8 +57,6 @@ def test_order_pages_are_valid_html(app, client, login_as, tmp_path):
 
 @pytest.mark.slow
 def test_order_pages_pass_axe_and_fit_phones(app, client, login_as):
-    from playwright.sync_api import sync_playwright
-
     nuts, token, order, _, _ = _placed(client, login_as)
     add(client, nuts, "3")
     pages = {
@@ -71,24 +68,12 @@ def test_order_pages_pass_axe_and_fit_phones(app, client, login_as):
     }
     # End the test's own transaction (it holds SQLite's write lock) and touch no row after.
     db.session.commit()
-    axe = axe_script()
-    cookie = client.get_cookie("session")
-    failures = []
-    with serve(app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for width, height in VIEWPORTS.values():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
-            page = context.new_page()
-            for name, url in pages.items():
-                response = page.goto(base + url, wait_until="networkidle")
-                assert response is not None and response.status == 200, (name, url)
-                failures += page_problems(page, name, axe, impacts=("serious", "critical"))
-            # The checkout sent empty comes back with its errors (422).
-            page.goto(base + "/gio-hang", wait_until="networkidle")
-            with page.expect_navigation():
-                page.click("form.checkout-form button[value=gui]")
-            failures += page_problems(page, "order-errors", axe, impacts=("serious", "critical"))
-            context.close()
-        browser.close()
-    assert failures == []
+
+    def checkout_errors(page, base: str, axe: str) -> list[str]:  # type: ignore[no-untyped-def]
+        """The checkout sent empty comes back with its errors (422)."""
+        page.goto(base + "/gio-hang", wait_until="networkidle")
+        with page.expect_navigation():
+            page.click("form.checkout-form button[value=gui]")
+        return page_problems(page, "order-errors", axe, impacts=("serious", "critical"))
+
+    assert browser_page_problems(app, pages, client=client, after_pages=checkout_errors) == []

@@ -9,16 +9,13 @@ skipped accessibility check would hide a regression.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from catalog.extensions import db
 from catalog.models import Category, Producer, Product
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
+from tests.page_checks import VIEWPORTS, browser_page_problems, html_problems, rendered
 
 
 @pytest.fixture(scope="module")
@@ -47,35 +44,20 @@ def page_urls(demo_app: Flask) -> dict[str, str]:
     return urls
 
 
+STATUSES = {"not-found": 404}
+
+
 def test_every_page_type_is_valid_html(demo_app: Flask, page_urls: dict[str, str], tmp_path):
-    client = demo_app.test_client()
-    documents = {name: client.get(url).get_data(as_text=True) for name, url in page_urls.items()}
+    documents = rendered(demo_app.test_client(), page_urls, statuses=STATUSES)
     assert html_problems(documents, tmp_path) == []
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    chromium = require_chromium()
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_pages_pass_axe_and_fit_the_screen(
-    demo_app: Flask, page_urls: dict[str, str], browser, viewport: str
+    demo_app: Flask, page_urls: dict[str, str], viewport: str
 ):
-    axe = axe_script()
-    width, height = VIEWPORTS[viewport]
-    failures = []
-    with serve(demo_app) as base:
-        page = browser.new_page(viewport={"width": width, "height": height})
-        for name, url in page_urls.items():
-            page.goto(base + url, wait_until="networkidle")
-            failures += page_problems(page, name, axe, impacts=("serious", "critical"))
-        page.close()
+    failures = browser_page_problems(
+        demo_app, page_urls, statuses=STATUSES, viewports={viewport: VIEWPORTS[viewport]}
+    )
     assert failures == []

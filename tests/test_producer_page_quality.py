@@ -10,8 +10,13 @@ from catalog import reference
 from catalog.services import listings, moderation
 from tests.factories import province
 from tests.forms import csrf_token
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
+from tests.page_checks import (
+    browser_page_problems,
+    html_problems,
+    live_browser,
+    open_page,
+    rendered,
+)
 from tests.producer_support import PRODUCERS, draft, official, owner, published
 
 
@@ -56,32 +61,17 @@ def error_pages(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def test_producer_pages_are_valid_html(client, pages, tmp_path):
-    documents = {name: client.get(url).get_data(as_text=True) for name, url in pages.items()}
+    documents = rendered(client, pages)
     documents.update(error_pages(client))
     assert html_problems(documents, tmp_path) == []
 
 
 @pytest.mark.slow
 def test_producer_pages_pass_axe_fit_phones_and_wards_follow_the_province(app, client, pages):
-    from playwright.sync_api import sync_playwright
+    assert browser_page_problems(app, pages, client=client, impacts=None) == []
 
-    axe = axe_script()
-    cookie = client.get_cookie("session")
-    failures = []
-    with serve(app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for width, height in VIEWPORTS.values():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
-            page = context.new_page()
-            for name, url in pages.items():
-                page.goto(base + url, wait_until="networkidle")
-                failures += page_problems(page, name, axe)
-            context.close()
-
-        context = browser.new_context(viewport={"width": 390, "height": 844})
-        context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
-        page = context.new_page()
+    with live_browser(app) as (browser, base):
+        page = open_page(browser, base, (390, 844), client)
         page.goto(base + pages["producer-profile"], wait_until="networkidle")
         assert page.locator("button[value='chon-tinh']").count() == 0  # JS made it needless
         with page.expect_response(lambda r: "/phuong-xa?tinh=" in r.url):
@@ -91,6 +81,3 @@ def test_producer_pages_pass_axe_fit_phones_and_wards_follow_the_province(app, c
             "document.querySelector('select[name=ward_code]').options[1].text"
         )
         assert first_ward == reference.wards_of(province("Hà Nội").id)[0][1]
-        context.close()
-        browser.close()
-    assert failures == []

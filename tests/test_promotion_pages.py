@@ -9,8 +9,7 @@ import pytest
 
 from catalog.services import campaigns, featured, stories
 from tests.forms import csrf_token
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
+from tests.page_checks import browser_page_problems, html_problems, rendered
 from tests.promotion_support import banner, campaign_values, official, product_in, story_values
 
 MARKDOWN = (
@@ -82,11 +81,7 @@ def test_promotion_pages_are_valid_html(client, login_as, promotion, tmp_path):
     curator, campaign, story, product = promotion
     login_as(curator)
     urls = {**official_pages(campaign, story), **public_pages(campaign, story, product)}
-    documents = {}
-    for name, url in urls.items():
-        response = client.get(url)
-        assert response.status_code == 200, url
-        documents[name] = response.get_data(as_text=True)
+    documents = rendered(client, urls)
     token = csrf_token(client, "/quan-ly/chuong-trinh/moi")
     refused = client.post(
         "/quan-ly/chuong-trinh/moi",
@@ -102,24 +97,7 @@ def test_promotion_pages_are_valid_html(client, login_as, promotion, tmp_path):
 
 @pytest.mark.slow
 def test_promotion_pages_pass_axe_and_fit_phones(app, client, login_as, promotion):
-    from playwright.sync_api import sync_playwright
-
     curator, campaign, story, product = promotion
     login_as(curator)
     pages = {**official_pages(campaign, story), **public_pages(campaign, story, product)}
-    axe = axe_script()
-    cookie = client.get_cookie("session")
-    failures = []
-    with serve(app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for width, height in VIEWPORTS.values():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
-            page = context.new_page()
-            for name, url in pages.items():
-                response = page.goto(base + url, wait_until="networkidle")
-                assert response is not None and response.status == 200, (name, url)
-                failures += page_problems(page, name, axe, impacts=("serious", "critical"))
-            context.close()
-        browser.close()
-    assert failures == []
+    assert browser_page_problems(app, pages, client=client) == []

@@ -8,8 +8,7 @@ import pytest
 from catalog.services import listings, moderation
 from tests.factories import create_user
 from tests.forms import post_form
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
+from tests.page_checks import browser_page_problems, html_problems, rendered
 from tests.producer_support import draft, owner
 from tests.queue_support import imported_producer, imported_product, official
 
@@ -39,11 +38,7 @@ def _pages(admin) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def test_queue_pages_are_valid_html(app, client, login_as, tmp_path):
     admin = login_as(create_user("admin"))
     pages = _pages(admin)
-    documents = {}
-    for name, url in pages.items():
-        response = client.get(url)
-        assert response.status_code == 200, (name, response.status_code)
-        documents[name] = response.get_data(as_text=True)
+    documents = rendered(client, pages)
     # Error states: a completion refused and a user form refused, with their summaries.
     response = post_form(client, pages["complete-producer"], {"type": "", "phone": "12"})
     assert response.status_code == 422
@@ -56,25 +51,7 @@ def test_queue_pages_are_valid_html(app, client, login_as, tmp_path):
 
 @pytest.mark.slow
 def test_queue_pages_pass_axe_and_fit_phones(app, client, login_as):
-    from playwright.sync_api import sync_playwright
-
     admin = login_as(create_user("admin"))
     pages = _pages(admin)
-    axe = axe_script()
-    cookie = client.get_cookie("session")
-    failures = []
-    with serve(app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for width, height in VIEWPORTS.values():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
-            page = context.new_page()
-            for name, url in pages.items():
-                response = page.goto(base + url, wait_until="networkidle")
-                assert response is not None and response.status == 200, (name, url)
-                failures += page_problems(
-                    page, f"queue-{name}", axe, impacts=("serious", "critical")
-                )
-            context.close()
-        browser.close()
-    assert failures == []
+    named = {f"queue-{name}": url for name, url in pages.items()}
+    assert browser_page_problems(app, named, client=client) == []

@@ -14,8 +14,7 @@ from catalog.extensions import db
 from catalog.models import Campaign, Category, Producer, Product, Province, Story
 from catalog.services import seo
 from tests.factories import create_producer, create_published_product
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
+from tests.page_checks import browser_page_problems, html_problems
 from tests.seo_support import (
     head_tags,
     json_ld,
@@ -341,17 +340,5 @@ def test_pages_with_social_tags_and_share_links_are_valid_html(demo_client, tmp_
 
 @pytest.mark.slow
 def test_product_page_with_share_box_passes_axe_and_fits_phones(demo_app, demo_client):
-    from playwright.sync_api import sync_playwright
-
     url = _public_pages()["product"]
-    axe = axe_script()
-    failures = []
-    with serve(demo_app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for width, height in VIEWPORTS.values():
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.goto(base + url, wait_until="networkidle")
-            failures += page_problems(page, "seo-product", axe, impacts=("serious", "critical"))
-            page.close()
-        browser.close()
-    assert failures == []
+    assert browser_page_problems(demo_app, {"seo-product": url}) == []

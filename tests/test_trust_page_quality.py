@@ -9,8 +9,7 @@ import pytest
 
 from catalog.services import certificates, trust
 from tests.forms import post_form
-from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
-from tests.page_checks import VIEWPORTS, axe_script, html_problems, page_problems
+from tests.page_checks import browser_page_problems, html_problems, rendered
 from tests.trust_support import certify, data, live_product, official
 
 
@@ -50,7 +49,7 @@ def _entries():  # type: ignore[no-untyped-def]
 def test_trust_pages_are_valid_html(app, client, login_as, tmp_path):
     curator, product, pages = _entries()
     login_as(curator)
-    documents = {name: client.get(url).get_data(as_text=True) for name, url in pages.items()}
+    documents = rendered(client, pages)
     bad = post_form(
         client,
         pages["trust-certificate-new"],
@@ -67,23 +66,6 @@ def test_trust_pages_are_valid_html(app, client, login_as, tmp_path):
 
 @pytest.mark.slow
 def test_trust_pages_pass_axe_and_fit_phones(app, client, login_as):
-    from playwright.sync_api import sync_playwright
-
     curator, _, pages = _entries()
     login_as(curator)
-    axe = axe_script()
-    cookie = client.get_cookie("session")
-    failures = []
-    with serve(app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(require_chromium()), args=CHROMIUM_ARGS)
-        for width, height in VIEWPORTS.values():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.add_cookies([{"name": "session", "value": cookie.value, "url": base}])
-            page = context.new_page()
-            for name, url in pages.items():
-                response = page.goto(base + url, wait_until="networkidle")
-                assert response is not None and response.status == 200, (name, url)
-                failures += page_problems(page, name, axe, impacts=("serious", "critical"))
-            context.close()
-        browser.close()
-    assert failures == []
+    assert browser_page_problems(app, pages, client=client) == []
