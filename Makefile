@@ -5,9 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
+# The English catalogue: the .po is committed, the compiled .mo is built here (not committed).
+TRANSLATIONS := catalog/translations
+MO := $(TRANSLATIONS)/en/LC_MESSAGES/messages.mo
 NODE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: run test setup system-deps db lint format screenshots bench-search bench-images clean
+.PHONY: run test setup system-deps db lint format translations screenshots bench-search bench-images clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -37,7 +40,23 @@ $(NODE_STAMP): tests/browser/package.json tests/browser/package-lock.json | syst
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-setup: $(STAMP)
+# Rebuilt whenever the .po changes, so `make run` and `make test` always serve current English.
+$(MO): $(TRANSLATIONS)/en/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
+	touch $(MO)
+
+setup: $(STAMP) $(MO)
+
+# For developers after changing user-facing text: re-extract the messages (babel.cfg), merge
+# them into the .po (new and changed ones untranslated), then translate the
+# empty entries in $(TRANSLATIONS)/en/LC_MESSAGES/messages.po and run `make setup`.
+translations: $(STAMP)
+	PYTHONPATH=. $(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k N_ --no-location \
+	  --sort-output -w 100 --project "Chợ Việt" --copyright-holder "Chợ Việt" \
+	  -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -w 100 \
+	  --ignore-pot-creation-date --no-fuzzy-matching
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS) --statistics
 
 db: setup
 	$(FLASK) db upgrade

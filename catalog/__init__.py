@@ -45,7 +45,10 @@ def register_extensions(app: Flask) -> None:
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     csrf.init_app(app)
     limiter.init_app(app)
+    from .i18n import init_i18n
     from .security import init_security
+
+    init_i18n(app)
 
     init_security(app)
 

@@ -1,5 +1,6 @@
 """Extensions are created once here and bound to the app in create_app()."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -20,3 +21,5 @@ csrf = CSRFProtect()
 # Limits are declared per route; storage comes from CHOVIET_RATELIMIT_STORAGE_URI
 # (memory:// counts per process: use Redis once there are several workers).
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+# Locale selection and the language cookie are wired in catalog/i18n.py.
+babel = Babel()

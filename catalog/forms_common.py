@@ -1,16 +1,19 @@
-"""Validators and fields shared by the forms, with Vietnamese messages."""
+"""Validators and fields shared by the forms, with Vietnamese messages (English through the
+catalogue for visitors who chose it: lazy_gettext at class level, gettext when validating)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import Field, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
 from .vietnamese import clean_text, normalize_phone, normalize_tax_code
 
-REQUIRED = "Vui lòng điền mục này."
+REQUIRED = lazy_gettext("Vui lòng điền mục này.")
 
 
 def required() -> DataRequired:
@@ -22,11 +25,11 @@ def optional() -> Optional:
 
 
 def max_len(n: int) -> Length:
-    return Length(max=n, message=f"Tối đa {n} ký tự.")
+    return Length(max=n, message=lazy_gettext("Tối đa %(n)s ký tự.", n=n))
 
 
 def email() -> Email:
-    return Email(message="Địa chỉ e-mail không hợp lệ.", check_deliverability=False)
+    return Email(message=lazy_gettext("Địa chỉ e-mail không hợp lệ."), check_deliverability=False)
 
 
 def strip_filter(value: Any) -> Any:
@@ -50,8 +53,10 @@ def tax_code(_form: Any, field: Field) -> None:
     normalized = normalize_tax_code(field.data)
     if normalized is None:
         raise StopValidation(
-            "Mã số thuế không hợp lệ: cần 10 số (có số kiểm tra), 13 số cho chi nhánh, "
-            "hoặc 12 số định danh cá nhân của hộ kinh doanh."
+            _(
+                "Mã số thuế không hợp lệ: cần 10 số (có số kiểm tra), 13 số cho chi nhánh, "
+                "hoặc 12 số định danh cá nhân của hộ kinh doanh."
+            )
         )
     field.data = normalized
 
@@ -62,8 +67,10 @@ def phone(_form: Any, field: Field) -> None:
     normalized = normalize_phone(field.data)
     if normalized is None:
         raise StopValidation(
-            "Số điện thoại không đúng: di động 10 số (ví dụ 0912 345 678) hoặc cố định 11 số "
-            "bắt đầu bằng 02."
+            _(
+                "Số điện thoại không đúng: di động 10 số (ví dụ 0912 345 678) hoặc cố định 11 "
+                "số bắt đầu bằng 02."
+            )
         )
     field.data = normalized
 
@@ -76,7 +83,7 @@ def web_url(_form: Any, field: Field) -> None:
         value = "https://" + value
     host = value.split("://", 1)[1].split("/", 1)[0]
     if "." not in host or " " in value or len(value) > 300:
-        raise ValidationError("Địa chỉ trang web không hợp lệ.")
+        raise ValidationError(_("Địa chỉ trang web không hợp lệ."))
     field.data = value
 
 
@@ -133,7 +140,13 @@ _WTFORMS_VI = {
 
 
 class _VietnameseTranslations:
+    """WTForms' messages in Vietnamese; its own English for visitors who chose English."""
+
     def gettext(self, string: str) -> str:
+        from .i18n import current_locale
+
+        if current_locale() == "en":
+            return string
         return _WTFORMS_VI.get(string, string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:

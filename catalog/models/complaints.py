@@ -52,6 +52,8 @@ class Complaint(db.Model):
     reporter_name: Mapped[str] = mapped_column(String(200), default="")
     reporter_email: Mapped[str | None] = mapped_column(String(254))
     reporter_phone: Mapped[str | None] = mapped_column(String(20))
+    # The language the form was filled in ("vi", "en"): later e-mails follow it.
+    locale: Mapped[str] = mapped_column(String(5), default="vi", server_default="vi")
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

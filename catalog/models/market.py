@@ -40,6 +40,8 @@ class OrderRequest(db.Model):
     # National digits (vietnamese.normalize_phone): what blocks compare against.
     buyer_phone: Mapped[str] = mapped_column(String(20), index=True)
     buyer_email: Mapped[str | None] = mapped_column(String(254))
+    # The language the form was filled in ("vi", "en"): later e-mails follow it.
+    locale: Mapped[str] = mapped_column(String(5), default="vi", server_default="vi")
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
     ward_code: Mapped[int] = mapped_column()
     ward_name: Mapped[str] = mapped_column(String(120))

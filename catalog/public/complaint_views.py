@@ -13,6 +13,8 @@ import secrets
 from typing import Any
 
 from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from wtforms import EmailField, RadioField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -20,6 +22,7 @@ from wtforms.validators import InputRequired, Length
 from ..errors import render_error
 from ..extensions import db, limiter
 from ..forms_common import Form, email, max_len, multiline_filter, optional, phone, strip_filter
+from ..i18n import current_locale
 from ..models import COMPLAINT_KINDS, COMPLAINT_STATES, Producer
 from ..services import browse, complaints
 from ..templating import LOCAL_TZ
@@ -30,26 +33,31 @@ ENDPOINTS = ("public.complaint_product", "public.complaint_producer")
 
 class ComplaintForm(Form):
     kind = RadioField(
-        "Vấn đề bạn gặp",
+        lazy_gettext("Vấn đề bạn gặp"),
         id="phan-anh-loai",
-        choices=[SelectChoice(key, label) for key, label in COMPLAINT_KINDS.items()],
-        validators=[InputRequired(message="Vui lòng chọn loại vấn đề.")],
+        # The kinds' labels are stored Vietnamese; their msgids come from babel.cfg.
+        choices=[SelectChoice(key, lazy_gettext(label)) for key, label in COMPLAINT_KINDS.items()],
+        validators=[InputRequired(message=lazy_gettext("Vui lòng chọn loại vấn đề."))],
     )
     message = TextAreaField(
-        "Nội dung phản ánh",
+        lazy_gettext("Nội dung phản ánh"),
         id="phan-anh-noi-dung",
         filters=[multiline_filter],
         validators=[
-            InputRequired(message="Vui lòng mô tả vấn đề bạn gặp."),
+            InputRequired(message=lazy_gettext("Vui lòng mô tả vấn đề bạn gặp.")),
             Length(
                 min=complaints.MESSAGE_MIN,
                 max=complaints.MESSAGE_MAX,
-                message=f"Cần từ {complaints.MESSAGE_MIN} đến {complaints.MESSAGE_MAX} ký tự.",
+                message=lazy_gettext(
+                    "Cần từ %(low)s đến %(high)s ký tự.",
+                    low=complaints.MESSAGE_MIN,
+                    high=complaints.MESSAGE_MAX,
+                ),
             ),
         ],
     )
     name = StringField(
-        "Họ và tên",
+        lazy_gettext("Họ và tên"),
         id="phan-anh-ho-ten",
         filters=[strip_filter],
         validators=[optional(), max_len(complaints.NAME_MAX)],
@@ -61,13 +69,15 @@ class ComplaintForm(Form):
         validators=[optional(), max_len(complaints.EMAIL_MAX), email()],
     )
     phone = TelField(
-        "Số điện thoại",
+        lazy_gettext("Số điện thoại"),
         id="phan-anh-dien-thoai",
         filters=[strip_filter],
         validators=[optional(), phone],
     )
     # The honeypot: hidden from people (and screen readers); bots fill every field.
-    website = StringField("Trang web của bạn (để trống ô này)", id="phan-anh-trang-web")
+    website = StringField(
+        lazy_gettext("Trang web của bạn (để trống ô này)"), id="phan-anh-trang-web"
+    )
 
     def report(self) -> complaints.Report:
         return complaints.Report(
@@ -76,6 +86,7 @@ class ComplaintForm(Form):
             name=self.name.data or "",
             email=self.email.data or "",
             phone=self.phone.data or "",
+            locale=current_locale(),
         )
 
 
@@ -173,12 +184,19 @@ def _too_many(exc: Any):  # type: ignore[no-untyped-def]
         return render_error(429)
     limit = getattr(exc, "limit", None)
     seconds = limit.limit.get_expiry() if limit is not None else 3600
-    wait = f"{seconds // 3600} giờ" if seconds >= 3600 else f"{max(1, seconds // 60)} phút"
+    if seconds >= 3600:
+        wait = _("%(n)s giờ", n=seconds // 3600)
+    else:
+        wait = _("%(n)s phút", n=max(1, seconds // 60))
     html = render_template(
         "errors/error.html",
         code=429,
-        title="Bạn đã gửi nhiều phản ánh",
-        message=f"Để chống thư rác, mỗi địa chỉ mạng chỉ gửi được một số phản ánh trong một "
-        f"khoảng thời gian. Vui lòng đợi khoảng {wait} rồi thử lại. Cảm ơn bạn đã thông cảm.",
+        title=_("Bạn đã gửi nhiều phản ánh"),
+        message=_(
+            "Để chống thư rác, mỗi địa chỉ mạng chỉ gửi được một số phản ánh trong một "
+            "khoảng thời gian. Vui lòng đợi khoảng %(wait)s rồi thử lại. "
+            "Cảm ơn bạn đã thông cảm.",
+            wait=wait,
+        ),
     )
     return _private(current_app.make_response((html, 429)))

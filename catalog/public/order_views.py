@@ -25,6 +25,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import lazy_gettext
 from flask_limiter.errors import RateLimitExceeded
 from wtforms import EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
 
@@ -40,6 +41,7 @@ from ..forms_common import (
     required,
     strip_filter,
 )
+from ..i18n import current_locale
 from ..models import ORDER_STATES
 from ..producer.fields import in_choices, int_or_none, options
 from ..services import browse, cart, geo, orders, profiles
@@ -53,7 +55,9 @@ ENDPOINTS = ("public.checkout",)
 
 class AddToCartForm(Form):
     product_id = HiddenField()
-    quantity = StringField("Số lượng", id="dat-hang-so-luong", default="1", filters=[strip_filter])
+    quantity = StringField(
+        lazy_gettext("Số lượng"), id="dat-hang-so-luong", default="1", filters=[strip_filter]
+    )
 
 
 class OrderForm(Form):
@@ -113,6 +117,7 @@ class OrderForm(Form):
             address=self.address.data or "",
             email=self.email.data or "",
             note=self.note.data or "",
+            locale=current_locale(),
         )
 
 

@@ -6,6 +6,7 @@ from flask import current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from ..api.products import parse_search
+from ..i18n import N_
 from ..services import geo
 from ..services import search as search_service
 from . import bp
@@ -21,13 +22,23 @@ PARAM_NAMES = {
     "sap-xep": "sort",
     "page": "page",
 }
+# Labels stay Vietnamese here; N_ marks them for the catalogue and the template shows them
+# with |t in the visitor's language.
 SORT_LABELS = {
-    "relevance": "Phù hợp nhất",
-    "stars": "Nhiều sao OCOP",
-    "newest": "Mới nhất",
-    "price_asc": "Giá thấp đến cao",
-    "price_desc": "Giá cao đến thấp",
+    "relevance": N_("Phù hợp nhất"),
+    "stars": N_("Nhiều sao OCOP"),
+    "newest": N_("Mới nhất"),
+    "price_asc": N_("Giá thấp đến cao"),
+    "price_desc": N_("Giá cao đến thấp"),
 }
+# Facet labels built by services/search.py, translated in the template with |t.
+FACET_LABELS = (
+    N_("3 sao"),
+    N_("4 sao"),
+    N_("5 sao"),
+    N_("Chưa xác minh"),
+    N_("Chưa đánh dấu tin cậy"),
+)
 
 
 def _api_args(args: MultiDict) -> MultiDict:

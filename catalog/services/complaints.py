@@ -24,10 +24,13 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..database import write_transaction
 from ..extensions import db
+from ..i18n import DEFAULT_LOCALE, LOCALES, translate_label
 from ..models import (
     COMPLAINT_KINDS,
     COMPLAINT_STATES,
@@ -84,6 +87,7 @@ class Report:
     name: str = ""
     email: str = ""
     phone: str = ""
+    locale: str = "vi"  # the language of the form: the reporter's e-mails follow it
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,7 @@ def _checked(report: Report) -> Report:
         phone = normalize_phone(report.phone) or ""
         if not phone:
             raise ComplaintError("Số điện thoại không đúng.", "phone")
-    return Report(report.kind, message, name, email, phone)
+    return Report(report.kind, message, name, email, phone, report.locale)
 
 
 def file_about_product(product_id: int, report: Report) -> Filed:
@@ -169,6 +173,7 @@ def _file(
         reporter_name=report.name,
         reporter_email=report.email or None,
         reporter_phone=report.phone or None,
+        locale=report.locale if report.locale in LOCALES else DEFAULT_LOCALE,
         status="new",
     )
     db.session.add(complaint)
@@ -189,14 +194,27 @@ def _file(
             f"Có phản ánh mới ({label}) về {subject}.\n\n{report.message}\n\nXem và xử lý: {link}",
         )
     if report.email:
-        tracking = site_link("public.complaint_status", token=token)
-        mail.queue(
-            report.email,
-            "Chợ Việt: đã tiếp nhận phản ánh của bạn",
-            f"Cảm ơn bạn đã phản ánh về {subject}. Cán bộ phụ trách sẽ xem xét.\n\n"
-            f"Theo dõi kết quả tại liên kết riêng này (đừng chia sẻ cho người khác):\n{tracking}",
-        )
+        _send_receipt(complaint, report.email, token)
     return Filed(complaint, token)
+
+
+def _send_receipt(complaint: Complaint, to: str, token: str) -> None:
+    """The reporter's receipt with the tracking link, in the language they wrote in (the link
+    opens the tracking page in that language too)."""
+    extra = {} if complaint.locale == DEFAULT_LOCALE else {"hl": complaint.locale}
+    tracking = site_link("public.complaint_status", token=token, **extra)
+    with force_locale(complaint.locale):
+        mail.queue(
+            to,
+            _("Chợ Việt: đã tiếp nhận phản ánh của bạn"),
+            _(
+                "Cảm ơn bạn đã phản ánh về %(subject)s. Cán bộ phụ trách sẽ xem xét.\n\n"
+                "Theo dõi kết quả tại liên kết riêng này (đừng chia sẻ cho người khác):\n"
+                "%(link)s",
+                subject=complaint.subject,
+                link=tracking,
+            ),
+        )
 
 
 def _officials_for(province_id: int) -> list[User]:
@@ -324,12 +342,20 @@ def _action(before: str, target: str) -> str:
 
 def _tell_reporter(complaint: Complaint, reply: str) -> None:
     """E-mail the reporter; the tracking link cannot be rebuilt (only its hash is kept), so
-    the message tells them to open the link from the first e-mail."""
-    body = f"Phản ánh của bạn về {complaint.subject} hiện ở trạng thái: {complaint.status_label}."
-    if reply:
-        body += f"\n\nTrả lời của cán bộ phụ trách:\n{reply}"
-    body += "\n\nXem toàn bộ quá trình xử lý qua liên kết riêng trong thư xác nhận đầu tiên."
-    mail.queue(complaint.reporter_email or "", "Chợ Việt: cập nhật về phản ánh của bạn", body)
+    the message tells them to open the link from the first e-mail. In their language."""
+    with force_locale(complaint.locale or DEFAULT_LOCALE):
+        body = _(
+            "Phản ánh của bạn về %(subject)s hiện ở trạng thái: %(status)s.",
+            subject=complaint.subject,
+            status=translate_label(complaint.status_label),
+        )
+        if reply:
+            body += "\n\n" + _("Trả lời của cán bộ phụ trách:") + f"\n{reply}"
+        body += "\n\n" + _(
+            "Xem toàn bộ quá trình xử lý qua liên kết riêng trong thư xác nhận đầu tiên."
+        )
+        subject = _("Chợ Việt: cập nhật về phản ánh của bạn")
+    mail.queue(complaint.reporter_email or "", subject, body)
 
 
 def hide_listing(official: User, complaint_id: int, reason: str | None) -> Complaint:

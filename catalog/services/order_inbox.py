@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..database import write_transaction
 from ..extensions import db
+from ..i18n import DEFAULT_LOCALE, translate_label
 from ..models import ORDER_STATES, BlockedPhone, OrderEvent, OrderRequest, User
 from . import audit, mail
 from ._common import utcnow
@@ -84,15 +87,20 @@ def advance(user: User, order_id: int, status: str, note: str | None) -> OrderRe
 
 
 def _tell_buyer(order: OrderRequest, note: str) -> None:
-    """The tracking link cannot be rebuilt (only its hash is kept): point to the first mail."""
-    body = (
-        f"Yêu cầu đặt hàng {order.code} gửi {order.producer.name} hiện ở trạng thái: "
-        f"{order.status_label}."
-    )
-    if note:
-        body += f"\n\nLời nhắn của cơ sở:\n{note}"
-    body += "\n\nXem toàn bộ quá trình qua liên kết riêng trong thư xác nhận đầu tiên."
-    mail.queue(order.buyer_email or "", f"Chợ Việt: cập nhật yêu cầu {order.code}", body)
+    """The tracking link cannot be rebuilt (only its hash is kept): point to the first mail.
+    In the language the buyer ordered in."""
+    with force_locale(order.locale or DEFAULT_LOCALE):
+        body = _(
+            "Yêu cầu đặt hàng %(code)s gửi %(producer)s hiện ở trạng thái: %(status)s.",
+            code=order.code,
+            producer=order.producer.name,
+            status=translate_label(order.status_label),
+        )
+        if note:
+            body += "\n\n" + _("Lời nhắn của cơ sở:") + f"\n{note}"
+        body += "\n\n" + _("Xem toàn bộ quá trình qua liên kết riêng trong thư xác nhận đầu tiên.")
+        subject = _("Chợ Việt: cập nhật yêu cầu %(code)s", code=order.code)
+    mail.queue(order.buyer_email or "", subject, body)
 
 
 # -- blocked numbers ------------------------------------------------------------------------

@@ -19,10 +19,13 @@ import secrets
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..database import write_transaction
 from ..extensions import db
+from ..i18n import DEFAULT_LOCALE, LOCALES
 from ..models import BlockedPhone, OrderItem, OrderRequest, User
 from ..vietnamese import clean_text, format_vnd, nfc, normalize_phone
 from . import cart, mail, profiles
@@ -66,6 +69,7 @@ class Buyer:
     address: str
     email: str = ""
     note: str = ""
+    locale: str = "vi"  # the language of the form: the buyer's e-mails follow it
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,8 @@ def checked_buyer(buyer: Buyer) -> Buyer:
         raise OrderError(f"Tối đa {ADDRESS_MAX} ký tự.", "address")
     if len(note) > NOTE_MAX:
         raise OrderError(f"Tối đa {NOTE_MAX} ký tự.", "note")
-    return Buyer(name, phone, buyer.province_id, buyer.ward_code, address, email, note)
+    locale = buyer.locale if buyer.locale in LOCALES else DEFAULT_LOCALE
+    return Buyer(name, phone, buyer.province_id, buyer.ward_code, address, email, note, locale)
 
 
 # -- placing ------------------------------------------------------------------------------------
@@ -167,6 +172,7 @@ def _create(group: cart.Group, buyer: Buyer) -> Created:
         note=buyer.note or None,
         total_vnd=group.total_vnd,
         has_unpriced=group.has_unpriced,
+        locale=buyer.locale,
     )
     order.items = [
         OrderItem(
@@ -181,26 +187,27 @@ def _create(group: cart.Group, buyer: Buyer) -> Created:
     db.session.add(order)
     db.session.flush()
     link = site_link("producer.order_detail", order_id=order.id)
-    body = (
-        f"Có yêu cầu đặt hàng mới {order.code} từ {buyer.name}.\n\n{_summary(order)}\n\n"
-        f"Xem, gọi điện xác nhận với người mua và cập nhật trạng thái: {link}"
-    )
+    with force_locale(DEFAULT_LOCALE):  # producers read Vietnamese, whatever the buyer chose
+        body = (
+            f"Có yêu cầu đặt hàng mới {order.code} từ {buyer.name}.\n\n{_summary(order)}\n\n"
+            f"Xem, gọi điện xác nhận với người mua và cập nhật trạng thái: {link}"
+        )
     for person in _people_of(group.producer.id):
         mail.queue(person.email, f"Chợ Việt: yêu cầu đặt hàng mới {order.code}", body)
     return Created(order, token)
 
 
 def _summary(order: OrderRequest) -> str:
+    """The items and the total, in the current (possibly forced) language."""
     lines = []
     for item in order.items:
-        price = (
-            format_vnd(item.line_total_vnd) if item.unit_price_vnd is not None else "giá liên hệ"
-        )
+        priced = item.unit_price_vnd is not None
+        price = format_vnd(item.line_total_vnd) if priced else _("giá liên hệ")
         unit = f" {item.unit}" if item.unit else ""
         lines.append(f"- {item.product_name}: {item.quantity}{unit} ({price})")
-    total = f"Tạm tính: {format_vnd(order.total_vnd)}"
+    total = _("Tạm tính: %(total)s", total=format_vnd(order.total_vnd))
     if order.has_unpriced:
-        total += " (chưa gồm sản phẩm giá liên hệ)"
+        total += " " + _("(chưa gồm sản phẩm giá liên hệ)")
     return "\n".join([*lines, total])
 
 
@@ -210,18 +217,26 @@ def _people_of(producer_id: int) -> list[User]:
 
 
 def _receipt(buyer: Buyer, created: list[Created]) -> None:
-    parts = [
-        f"Cảm ơn {buyer.name}. Chợ Việt đã chuyển yêu cầu đặt hàng của bạn đến "
-        f"{len(created)} cơ sở. Mỗi cơ sở sẽ gọi điện cho bạn để xác nhận và hẹn giao hàng."
-    ]
-    for item in created:
-        link = site_link("public.order_status", token=item.token)
-        parts.append(
-            f"{item.order.code} — {item.order.producer.name}\n{_summary(item.order)}\n"
-            f"Theo dõi: {link}"
-        )
-    parts.append("Đây là các liên kết riêng của bạn: đừng chia sẻ cho người khác.")
-    mail.queue(buyer.email, "Chợ Việt: đã gửi yêu cầu đặt hàng", "\n\n".join(parts))
+    """The buyer's receipt, in the language of the form (tracking links open in it too)."""
+    extra = {} if buyer.locale == DEFAULT_LOCALE else {"hl": buyer.locale}
+    with force_locale(buyer.locale):
+        parts = [
+            _(
+                "Cảm ơn %(name)s. Chợ Việt đã chuyển yêu cầu đặt hàng của bạn đến %(count)s cơ "
+                "sở. Mỗi cơ sở sẽ gọi điện cho bạn để xác nhận và hẹn giao hàng.",
+                name=buyer.name,
+                count=len(created),
+            )
+        ]
+        for item in created:
+            link = site_link("public.order_status", token=item.token, **extra)
+            parts.append(
+                f"{item.order.code} — {item.order.producer.name}\n{_summary(item.order)}\n"
+                + _("Theo dõi: %(link)s", link=link)
+            )
+        parts.append(_("Đây là các liên kết riêng của bạn: đừng chia sẻ cho người khác."))
+        subject = _("Chợ Việt: đã gửi yêu cầu đặt hàng")
+    mail.queue(buyer.email, subject, "\n\n".join(parts))
 
 
 def find_by_token(token: str) -> OrderRequest | None:
