@@ -125,9 +125,23 @@ def test_an_order_placed_in_english_gets_english_buyer_mails(app, client, login_
     assert (
         post_form(client, url, {"status": "confirmed", "note": "Giao thứ Bảy."}).status_code == 302
     )
+    # The buyer's own pages (cart, sent page, tracking) follow their language too.
+    client.get("/?hl=en")
+    status = client.get(f"/don-hang/theo-doi/{_tracking_token(receipt.body)}")
+    page = status.get_data(as_text=True)
+    assert status.status_code == 200
+    assert f"Order request {order.code}" in page and "Delivery details" not in page
+    assert "Contact the producer" in page and "Hạt dẻ Trùng Khánh" in page
+    assert "Your cart is empty." in client.get("/gio-hang").get_data(as_text=True)
     update = mail_to("john@example.com")[-1]
     assert update.subject == f"Chợ Việt: update on order request {order.code}"
     assert "is now: Confirmed by the producer." in update.body and "Giao thứ Bảy." in update.body
+
+
+def _tracking_token(body: str) -> str:
+    match = re.search(r"/don-hang/theo-doi/([A-Za-z0-9_-]+)", body)
+    assert match, body
+    return match.group(1)
 
 
 def test_english_validation_messages(app, client):

@@ -25,7 +25,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_limiter.errors import RateLimitExceeded
 from wtforms import EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
 
@@ -178,7 +178,10 @@ def add_to_cart():  # type: ignore[no-untyped-def]
         except cart.CartError as exc:
             form.quantity.errors = [*form.quantity.errors, str(exc)]
         else:
-            flash(f"Đã thêm {quantity} × {product.name} vào giỏ hàng.", "success")
+            flash(
+                gettext("Đã thêm %(n)s × %(name)s vào giỏ hàng.", n=quantity, name=product.name),
+                "success",
+            )
             return redirect(url_for(".cart_page"))
     related = browse.related_products(product)
     html = render_template("public/product.html", product=product, related=related, order_form=form)
@@ -194,11 +197,11 @@ def update_cart():  # type: ignore[no-untyped-def]
     product_id = int_or_none(request.form.get("product_id"))
     items = _items()
     if product_id is None or product_id not in items:
-        flash("Sản phẩm này không còn trong giỏ hàng.", "info")
+        flash(gettext("Sản phẩm này không còn trong giỏ hàng."), "info")
         return redirect(url_for(".cart_page"))
     if request.form.get("action") == "xoa":
         _save(cart.remove(items, product_id))
-        flash("Đã bỏ sản phẩm khỏi giỏ hàng.", "success")
+        flash(gettext("Đã bỏ sản phẩm khỏi giỏ hàng."), "success")
         return redirect(url_for(".cart_page"))
     try:
         quantity = cart.parse_quantity(request.form.get("quantity"))
@@ -206,7 +209,7 @@ def update_cart():  # type: ignore[no-untyped-def]
         bad = {product_id: (str(exc), str(request.form.get("quantity", ""))[:10])}
         return _cart_page(OrderForm(formdata=None), 422, line_errors=bad)
     _save(cart.set_quantity(items, product_id, quantity))
-    flash("Đã cập nhật số lượng.", "success")
+    flash(gettext("Đã cập nhật số lượng."), "success")
     return redirect(url_for(".cart_page"))
 
 
