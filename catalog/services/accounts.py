@@ -84,7 +84,7 @@ def register(email: str, password: str, business_name: str, province_id: int) ->
         existing = find_user(email)
         if existing is not None and existing.active and existing.email_verified_at is None:
             # Most likely the owner lost the first e-mail and is trying again.
-            _send_verification(existing)
+            send_verification(existing)
             return
         if existing is not None:
             mail.queue(
@@ -120,10 +120,10 @@ def register(email: str, password: str, business_name: str, province_id: int) ->
         db.session.add(user)
         db.session.flush()
         audit.record(user, "account.register", "producer", producer.id, after={"name": name})
-        _send_verification(user)
+        send_verification(user)
 
 
-def _send_verification(user: User) -> None:
+def send_verification(user: User) -> None:
     token = tokens.make("verify-email", {"uid": user.id, "email": user.email})
     mail.queue(
         user.email,
@@ -141,7 +141,7 @@ def resend_verification(email: str) -> None:
         user = find_user(email)
         if user is None or not user.active or user.email_verified_at is not None:
             return
-        _send_verification(user)
+        send_verification(user)
 
 
 def verify_email(token: str) -> User:

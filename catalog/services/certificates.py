@@ -33,7 +33,8 @@ from ..models.certificates import CERTIFICATE_STATES, EVALUATION_TYPES
 from ..models.products import CERTIFICATE_MONTHS, OCOP_STARS
 from . import audit, outbox
 from ._common import utcnow
-from .moderation import MAX_NOTE, EntryNotFound, ModerationError, OutOfScope, _check_scope
+from .decision_steps import check_scope
+from .moderation import MAX_NOTE, EntryNotFound, ModerationError, OutOfScope
 from .search_sync import backend, public_products_query
 
 __all__ = [
@@ -198,7 +199,7 @@ def record_certificate(
         product = db.session.get(Product, product_id)
         if product is None:
             raise EntryNotFound("Không tìm thấy sản phẩm này.")
-        _check_scope(official, product.province_id)
+        check_scope(official, product.province_id)
         clean = _validated(data, today or date.today())
         before = {"product": _copy(product)}
         cert = OcopCertificate(
@@ -221,7 +222,7 @@ def _load(official: User, certificate_id: int) -> OcopCertificate:
     cert = db.session.get(OcopCertificate, certificate_id)
     if cert is None:
         raise EntryNotFound("Không tìm thấy chứng nhận này.")
-    _check_scope(official, cert.product.province_id)
+    check_scope(official, cert.product.province_id)
     return cert
 
 

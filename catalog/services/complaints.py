@@ -44,6 +44,7 @@ from ..models import (
 from ..vietnamese import clean_text, nfc, normalize_phone
 from . import audit, mail, moderation
 from ._common import utcnow
+from .decision_steps import check_scope
 
 MESSAGE_MIN = 10
 MESSAGE_MAX = 3000
@@ -260,7 +261,7 @@ def get_for_official(official: User, complaint_id: int) -> Complaint:
     complaint = db.session.get(Complaint, complaint_id)
     if complaint is None:
         raise ComplaintNotFound(complaint_id)
-    moderation._check_scope(official, complaint.province_id)
+    check_scope(official, complaint.province_id)
     return complaint
 
 

@@ -70,7 +70,7 @@ def register_producer(official: User, values: dict[str, Any]) -> Producer:
     if not province_id or not official.covers(int(province_id)):
         raise OutOfScope(province_id)
     try:
-        clean = profiles._clean_values(values)  # same rules as the producer's own profile
+        clean = profiles.clean_values(values)  # same rules as the producer's own profile
     except profiles.ProfileError as exc:
         raise OnboardingError(str(exc), exc.field) from exc
     name = clean_text(clean.get("name") or "")
@@ -318,5 +318,5 @@ def accept_handover(token: str, email: str, display_name: str, password: str) ->
             after={"handover": handover.id, "email": email, "verified": verified},
         )
         if not verified:
-            accounts._send_verification(user)
+            accounts.send_verification(user)
     return user

@@ -119,7 +119,7 @@ def missing_fields(producer: Producer) -> list[str]:
     return missing
 
 
-def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
+def clean_values(values: dict[str, Any]) -> dict[str, Any]:
     """Service-side rules, whoever calls: known type, valid tax code, ward in province."""
     clean = {
         name: (values[name] if values[name] != "" else None) for name in FIELDS if name in values
@@ -137,7 +137,7 @@ def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
 def update_profile(user: User, values: dict[str, Any], *, logo: Any = None) -> Producer:
     """Save the profile (and a new logo, processed before the transaction)."""
     producer = own_producer(user)
-    clean = _clean_values(values)
+    clean = clean_values(values)
     stored = None
     if logo is not None:
         stored = store_image(

@@ -21,7 +21,8 @@ from ..vietnamese import normalize_key, slugify
 from . import audit, outbox
 from ._common import utcnow
 from .browse import Page
-from .moderation import MAX_NOTE, EntryNotFound, ModerationError, OutOfScope, _check_scope
+from .decision_steps import check_scope
+from .moderation import MAX_NOTE, EntryNotFound, ModerationError, OutOfScope
 
 __all__ = [
     "EntryNotFound",
@@ -60,7 +61,7 @@ def _load(official: User, producer_id: int) -> Producer:
     producer = db.session.get(Producer, producer_id)
     if producer is None:
         raise EntryNotFound("Không tìm thấy cơ sở sản xuất này.")
-    _check_scope(official, producer.province_id)
+    check_scope(official, producer.province_id)
     return producer
 
 
