@@ -3,14 +3,15 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-FLASK := $(BIN)/flask --app app
+# FLASK_SKIP_DOTENV: settings come only from the environment, never from a stray .env file.
+FLASK := FLASK_SKIP_DOTENV=1 $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
 # The English catalogue: the .po is committed, the compiled .mo is built here (not committed).
 TRANSLATIONS := catalog/translations
 MO := $(TRANSLATIONS)/en/LC_MESSAGES/messages.mo
 NODE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: run test setup system-deps db lint format translations screenshots bench-search bench-images clean
+.PHONY: run serve test setup system-deps db lint format translations screenshots bench-search bench-images bench-load clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,13 +21,19 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-# What pip cannot install: Debian's Chromium (browser checks), Java (the HTML checker) and
-# npm. Installed with apt-get when missing and we are root; otherwise say what is needed.
+# What pip cannot install: Debian's Chromium (browser tests), Java (the HTML checker), npm,
+# PostgreSQL (the suite's second pass and the PostgreSQL search backend), Redis (shared rate
+# limits) and wrk (make bench-load). Installed with apt-get when missing and we are root;
+# otherwise say what is needed.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql postgresql-contrib"; \
+	command -v pg_dump >/dev/null || missing="$$missing postgresql-client"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing:$$missing"; \
@@ -67,10 +74,33 @@ db: setup
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Production serving: gunicorn with several workers (gunicorn.conf.py; CHOVIET_BIND,
+# CHOVIET_WORKERS, CHOVIET_THREADS). Production settings: CHOVIET_SECRET_KEY must be set.
+# Production serving (docs/operations.md): migrations and the search outbox, never the demo
+# catalogue, then gunicorn with gunicorn.conf.py. Needs CHOVIET_SECRET_KEY (production mode).
+serve: setup
+	$(FLASK) db upgrade
+	$(FLASK) search sync
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+# The suite runs twice: on SQLite with the Whoosh index (the embedded defaults), then on a
+# throwaway PostgreSQL cluster (.ci/pg-cluster, stopped at the end) with the PostgreSQL
+# search backend. Tests that need PostgreSQL or Redis in the first pass use the same cluster
+# and start their own redis-server; CHOVIET_REQUIRE_SERVICES turns a missing one into a failure.
+PG_TEST_DIR := $(CURDIR)/instance/test-postgres
+PG_TEST_PORT ?= 55433
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
+
 test: setup system-deps $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/bandit -q -r catalog search_index app.py gunicorn.conf.py --severity-level high
+	@trap '.ci/pg-cluster stop "$(PG_TEST_DIR)"' EXIT; \
+	url=$$(.ci/pg-cluster start "$(PG_TEST_DIR)" $(PG_TEST_PORT)) && \
+	export CHOVIET_REQUIRE_SERVICES=1 CHOVIET_TEST_POSTGRES_URL="$$url" && \
+	echo "== Pass 1: SQLite, Whoosh ==" && $(PYTEST) && \
+	echo "== Pass 2: PostgreSQL, PostgreSQL search ==" && \
+	CHOVIET_TEST_DATABASE_URL="$$url" CHOVIET_TEST_SEARCH_BACKEND=postgres $(PYTEST) $(PG_PASS_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -89,6 +119,16 @@ bench-search: setup
 
 bench-images: setup
 	$(BIN)/python -m bench.images_bench
+
+# The public pages under gunicorn (20k products) beside a bare Flask endpoint; needs wrk.
+bench-load: setup
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing: wrk"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
+	  else echo "Please install: wrk (Debian package name)"; exit 1; fi; }
+	$(BIN)/python -m bench.load_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser/node_modules

@@ -1,4 +1,4 @@
-"""The two engines behind one small adapter each, so the benchmark drives them alike.
+"""The engines behind one small adapter each, so the benchmark drives them alike.
 
 Each has a reader (what the site's request handlers use) and a separate writer (a second
 Whoosh instance, a second SQLite connection), as if the edit came from another process.
@@ -76,3 +76,52 @@ class Fts5:
     def close(self) -> None:
         self.reader.close()
         self.writer.close()
+
+
+class Postgres:
+    """The PostgreSQL backend in its own throwaway database on `server_url` (an admin URL,
+    e.g. the dev cluster's postgresql+psycopg://postgres@127.0.0.1:55432/postgres)."""
+
+    name = "PostgreSQL"
+
+    def __init__(self, server_url: str, database: str) -> None:
+        from sqlalchemy import create_engine, make_url
+        from sqlalchemy.pool import NullPool
+
+        self.database = database
+        self.admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self._sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        self._sql(f'CREATE DATABASE "{database}"')
+        url = make_url(server_url).set(database=database)
+        self.settings = {"backend": "postgres", "url": url.render_as_string(hide_password=False)}
+        self.backend = get_backend(self.settings)
+        self.writer = get_backend(self.settings)  # another instance, like another host
+
+    def _sql(self, statement: str) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            conn.execute(text(statement))
+
+    def build(self, docs: list[ProductDoc]) -> None:
+        self.backend.rebuild(docs)
+
+    def search(self, q: SearchQuery) -> tuple[int, list[int]]:
+        page = self.backend.search(q)
+        return page.total, page.ids
+
+    def autocomplete(self, prefix: str) -> list[str]:
+        return self.backend.autocomplete(prefix, 8)
+
+    def update(self, doc: ProductDoc) -> None:
+        self.writer.index([doc])
+
+    def reopen(self) -> None:
+        self.backend.close()
+        self.backend = get_backend(self.settings)
+
+    def close(self) -> None:
+        self.backend.close()
+        self.writer.close()
+        self._sql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        self.admin.dispose()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request
 
 from .config import PROJECT_ROOT, load_settings
-from .database import configure_sqlite, mark_read_only, reset_read_only
+from .database import configure_engine, mark_read_only, reset_read_only
 from .extensions import csrf, db, limiter, migrate
+from .serving.request_log import configure_logging
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -26,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     for folder in (app.instance_path, settings["UPLOADS_DIR"]):
         Path(folder).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(app)
 
     register_extensions(app)
     register_after_commit(app)
@@ -35,6 +35,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     register_error_pages(app)
     register_commands(app)
+    register_serving(app)
+    register_ops(app)
     return app
 
 
@@ -42,7 +44,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     with app.app_context():
-        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     csrf.init_app(app)
     limiter.init_app(app)
     from .i18n import init_i18n
@@ -70,7 +72,7 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def _apply_leftover_outbox() -> None:
-        if request.endpoint == "static":
+        if request.endpoint in ("static", "healthz"):  # /healthz reports the lag, untouched
             return
         from .services import search_sync
 
@@ -107,6 +109,18 @@ def register_error_pages(app: Flask) -> None:
     from .errors import init_error_pages
 
     init_error_pages(app)
+
+
+def register_serving(app: Flask) -> None:
+    from .serving import init_serving
+
+    init_serving(app)
+
+
+def register_ops(app: Flask) -> None:
+    from .ops import init_ops
+
+    init_ops(app)
 
 
 def register_commands(app: Flask) -> None:

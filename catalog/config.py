@@ -1,5 +1,7 @@
 """Settings come only from environment variables (CHOVIET_*), with defaults that are safe on
-one developer machine. Production refuses to start on the default secret key."""
+one developer machine. Production refuses to start on the default secret key or a short one.
+Nothing reads settings files (no .env, no config.py): every new key is listed in
+docs/operations.md."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET = "dev-only-not-secret"
+MIN_SECRET_LENGTH = 32
 
 
 def _env(name: str, default: str) -> str:
@@ -38,8 +41,22 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{instance / 'choviet.db'}"),
         "SQLITE_BUSY_TIMEOUT_MS": _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000),
         "UPLOADS_DIR": Path(_env("UPLOADS_DIR", str(instance / "uploads"))),
+        # Certificate scans and import files: never served publicly (catalog/storage).
+        "PRIVATE_DIR": Path(_env("PRIVATE_DIR", str(instance / "private"))),
+        # Set a bucket to keep both in S3-compatible storage instead (several hosts);
+        # credentials come from boto3's AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+        "S3_BUCKET": _env("S3_BUCKET", ""),
+        "S3_ENDPOINT_URL": _env("S3_ENDPOINT_URL", ""),
+        "S3_REGION": _env("S3_REGION", ""),
+        "S3_PREFIX": _env("S3_PREFIX", ""),
         "SEARCH_BACKEND": _env("SEARCH_BACKEND", "whoosh"),
+        # "postgres" backend: its database (default: the app's own, which must then be
+        # PostgreSQL); tables live in their own schema (search_index/postgres_schema.py).
+        "SEARCH_DATABASE_URL": _env("SEARCH_DATABASE_URL", "").strip(),
         "SEARCH_INDEX_DIR": Path(_env("SEARCH_INDEX_DIR", str(instance / "search"))),
+        # Check the Whoosh index at start-up and rebuild it if missing or corrupted (catalog/ops):
+        # "1"/"0"; empty means on, except in test apps (TESTING), which are made by the hundred.
+        "SEARCH_STARTUP_CHECK": _env("SEARCH_STARTUP_CHECK", ""),
         "MAX_UPLOAD_BYTES": _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         # Whole request body cap: several photos per form plus the form fields.
         "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_BYTES", 90 * 1024 * 1024),
@@ -54,7 +71,10 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": env == "production",
         "SQLALCHEMY_ENGINE_OPTIONS": {},
-        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        # Rate-limit counters: memory:// counts per process; CHOVIET_REDIS_URL (below) shares
+        # them between every worker and host. An explicit CHOVIET_RATELIMIT_STORAGE_URI wins.
+        "REDIS_URL": _env("REDIS_URL", "").strip(),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", ""),
         "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") not in ("0", "false", "no"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Per client IP (Flask-Limiter syntax, several separated by ";"). Mobile carriers put
@@ -89,10 +109,60 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "TESTING": False,
+        # Serving (catalog/serving): log lines as JSON or text, how many reverse proxies in
+        # front of us may set X-Forwarded-For/-Proto, and the /healthz thresholds.
+        "LOG_FORMAT": _env("LOG_FORMAT", ""),  # default: json in production, else text
+        "LOG_LEVEL": _env("LOG_LEVEL", "info").upper(),
+        "PROXY_HOPS": _env_int("PROXY_HOPS", 0),
+        "WORKERS": _env_int("WORKERS", 1),
+        "HEALTH_MIN_FREE_MB": _env_int("HEALTH_MIN_FREE_MB", 500),
+        "HEALTH_MAX_OUTBOX_AGE_S": _env_int("HEALTH_MAX_OUTBOX_AGE_S", 300),
     }
     settings.update(overrides)
     for key in ("UPLOADS_DIR", "SEARCH_INDEX_DIR", "INSTANCE_PATH"):
         settings[key] = Path(settings[key])
-    if settings["ENV_NAME"] == "production" and settings["SECRET_KEY"] == DEFAULT_SECRET:
-        raise RuntimeError("CHOVIET_SECRET_KEY must be set to a random value in production")
+    if not settings["LOG_FORMAT"]:
+        settings["LOG_FORMAT"] = "json" if settings["ENV_NAME"] == "production" else "text"
+    if not settings["RATELIMIT_STORAGE_URI"]:
+        settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"] or "memory://"
+    if str(settings["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://")):
+        # Redis down must never turn sign-in into a 500: count in memory meanwhile, and do
+        # not hang a worker on an unreachable server.
+        settings.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+        settings.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 2, "socket_timeout": 2}
+        )
+    if settings["ENV_NAME"] == "production":
+        check_production_secret(str(settings["SECRET_KEY"]))
+    check_search_database(settings)
     return settings
+
+
+def check_search_database(settings: dict[str, Any]) -> None:
+    """The postgres search backend needs a PostgreSQL database: refuse to start rather than
+    fail on the first search."""
+    if str(settings.get("SEARCH_BACKEND") or "").lower() != "postgres":
+        return
+    url = str(settings.get("SEARCH_DATABASE_URL") or settings["SQLALCHEMY_DATABASE_URI"])
+    if not url.startswith(("postgresql", "postgres:")):
+        raise RuntimeError(
+            "CHOVIET_SEARCH_BACKEND=postgres needs a PostgreSQL database: set "
+            "CHOVIET_SEARCH_DATABASE_URL=postgresql+psycopg://... (or run the app itself on "
+            "PostgreSQL with CHOVIET_DATABASE_URL)"
+        )
+
+
+def check_production_secret(secret: str) -> None:
+    """Sessions, CSRF tokens and e-mailed links are signed with the secret key: a default or
+    short one lets anyone forge them, so production refuses to start with either."""
+    if secret == DEFAULT_SECRET:
+        raise RuntimeError(
+            "CHOVIET_SECRET_KEY must be set to a random value in production "
+            '(e.g. python3 -c "import secrets; print(secrets.token_hex(32))")'
+        )
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise RuntimeError(
+            f"CHOVIET_SECRET_KEY is too short for production ({len(secret)} characters): use "
+            f"at least {MIN_SECRET_LENGTH} random characters "
+            '(e.g. python3 -c "import secrets; print(secrets.token_hex(32))")'
+        )

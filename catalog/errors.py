@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
+from .storage import StorageError, refused_status
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,16 @@ MESSAGES = {
     413: ("Tệp quá lớn", "Dữ liệu gửi lên vượt quá giới hạn cho phép."),
     429: ("Quá nhiều yêu cầu", "Bạn đã thao tác quá nhanh. Vui lòng đợi một lát rồi thử lại."),
     500: ("Đã có lỗi xảy ra", "Hệ thống gặp sự cố. Chúng tôi đã ghi nhận; vui lòng thử lại sau."),
+    503: (
+        "Tạm thời chưa lưu được tệp",
+        "Hệ thống lưu tệp đang tạm thời gặp sự cố nên thay đổi của bạn chưa được lưu. "
+        "Vui lòng quay lại trang trước và thử lại sau ít phút.",
+    ),
+    507: (
+        "Máy chủ hết chỗ lưu tệp",
+        "Máy chủ tạm thời hết chỗ lưu tệp nên thay đổi của bạn chưa được lưu. Vui lòng quay "
+        "lại trang trước và thử lại sau, hoặc báo cho quản trị viên nếu lỗi còn lặp lại.",
+    ),
 }
 
 
@@ -44,6 +55,23 @@ def init_error_pages(app: Flask) -> None:
             return exc
         detail = exc.description if wants_json() and exc.code == 400 else None
         return render_error(exc.code, detail)
+
+    @app.errorhandler(StorageError)
+    def _storage_refused(exc: StorageError):  # type: ignore[no-untyped-def]
+        """A full or unreachable upload storage that no form reported: a polite page, and
+        nothing half-done in the database."""
+        log.error("upload storage refused on %s: %s", request.path, exc.detail or exc)
+        db.session.rollback()
+        return render_error(exc.status)
+
+    @app.after_request
+    def _storage_status(response):  # type: ignore[no-untyped-def]
+        """A form shown again because the storage refused its file (storage.refusal_message)
+        answers 507/503, not the 422 of a typing mistake."""
+        status = refused_status()
+        if status is not None and response.status_code == 422:
+            response.status_code = status
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]

@@ -24,11 +24,12 @@ __all__ = [
     "get_backend",
 ]
 
-BACKENDS = ("whoosh",)
+BACKENDS = ("whoosh", "postgres")
 
 
 def get_backend(settings: dict[str, Any]) -> SearchBackend:
-    """The backend named by settings["backend"] (default "whoosh") at settings["path"].
+    """The backend named by settings["backend"] (default "whoosh"): Whoosh at
+    settings["path"], or PostgreSQL at settings["url"] (tables in settings["schema"]).
 
     Raises ValueError for an unknown name, so a typo in configuration fails at start-up
     rather than on the first search.
@@ -41,4 +42,12 @@ def get_backend(settings: dict[str, Any]) -> SearchBackend:
         if not path:
             raise ValueError("the whoosh search backend needs a 'path'")
         return WhooshBackend(path)
+    if name == "postgres":
+        from .postgres_backend import PostgresBackend
+        from .postgres_schema import DEFAULT_SCHEMA
+
+        url = settings.get("url")
+        if not url:
+            raise ValueError("the postgres search backend needs a database 'url'")
+        return PostgresBackend(str(url), schema=str(settings.get("schema") or DEFAULT_SCHEMA))
     raise ValueError(f"unknown search backend {name!r}; known: {', '.join(BACKENDS)}")

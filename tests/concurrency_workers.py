@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from catalog import create_app
 from catalog.database import write_transaction
 from catalog.extensions import db
 from catalog.models import Product
+from tests import databases
 
 
 def make_worker_app(instance: Path):  # type: ignore[no-untyped-def]
@@ -16,7 +18,8 @@ def make_worker_app(instance: Path):  # type: ignore[no-untyped-def]
             "INSTANCE_PATH": instance,
             "TESTING": True,
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'test.db'}",
+            "SQLALCHEMY_DATABASE_URI": databases.url_for(instance),
+            "SEARCH_BACKEND": os.environ.get("CHOVIET_TEST_SEARCH_BACKEND", "whoosh"),
             "UPLOADS_DIR": instance / "uploads",
             "SEARCH_INDEX_DIR": instance / "search",
         }

@@ -1,13 +1,18 @@
 """Fixtures: an app on a temporary directory, migrated with Alembic.
 
 Migrating takes a moment, so one migrated database (with the reference provinces and OCOP
-groups) is made per session and copied for every test; the demo catalogue is seeded once
+groups) is made per session and cloned for every test; the demo catalogue is seeded once
 into its own instance for read-only page tests.
+
+The suite runs on SQLite by default. With CHOVIET_TEST_DATABASE_URL set to a PostgreSQL
+server (`make test` does it for its second pass) every test app gets its own PostgreSQL
+database instead, cloned from a migrated template database; CHOVIET_TEST_SEARCH_BACKEND
+chooses the search backend the same way (whoosh by default).
 """
 
 from __future__ import annotations
 
-import shutil
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,19 +22,24 @@ from flask_migrate import upgrade
 
 from catalog import create_app
 from catalog.services import demo, geo, search_sync
+from tests import databases
+
+SEARCH_BACKEND = os.environ.get("CHOVIET_TEST_SEARCH_BACKEND", "whoosh")
 
 
-def make_app(instance: Path) -> Flask:
-    application = create_app(
-        {
-            "INSTANCE_PATH": instance,
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'test.db'}",
-            "UPLOADS_DIR": instance / "uploads",
-            "SEARCH_INDEX_DIR": instance / "search",
-        }
-    )
+def make_app(instance: Path, **overrides: object) -> Flask:
+    """A test app on `instance`; its database is databases.url_for(instance)."""
+    settings: dict[str, object] = {
+        "INSTANCE_PATH": instance,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": databases.url_for(instance),
+        "UPLOADS_DIR": instance / "uploads",
+        "SEARCH_INDEX_DIR": instance / "search",
+        "SEARCH_BACKEND": SEARCH_BACKEND,
+    }
+    settings.update(overrides)
+    application = create_app(settings)
     application.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     return application
 
@@ -42,29 +52,38 @@ def _fresh_g() -> None:
         delattr(g, name)
 
 
+def close_app(application: Flask) -> None:
+    """Release every connection the app holds, so its database can be cloned or dropped."""
+    from catalog.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+    search_sync.close_backend(application)
+
+
 @pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The instance directory whose database is migrated and holds the reference data;
+    clone it with databases.clone(migrated_db, instance)."""
     instance = tmp_path_factory.mktemp("template")
+    databases.create(instance)
     app = make_app(instance)
     with app.app_context():
         upgrade()
         geo.ensure_reference_data()
-        from catalog.extensions import db
-
-        db.engine.dispose()
-    return instance / "test.db"
+        close_app(app)
+    yield instance
+    databases.drop(instance)
 
 
 @pytest.fixture
 def app(tmp_path: Path, migrated_db: Path) -> Iterator[Flask]:
-    shutil.copy(migrated_db, tmp_path / "test.db")
+    databases.clone(migrated_db, tmp_path)
     application = make_app(tmp_path)
     with application.app_context():
         yield application
-        from catalog.extensions import db
-
-        db.session.remove()
-        db.engine.dispose()
+        close_app(application)
+    databases.drop(tmp_path)
 
 
 @pytest.fixture
@@ -81,7 +100,7 @@ def runner(app: Flask):  # type: ignore[no-untyped-def]
 def demo_app(tmp_path_factory: pytest.TempPathFactory, migrated_db: Path) -> Iterator[Flask]:
     """An app with the whole demo catalogue loaded. Tests using it must not write."""
     instance = tmp_path_factory.mktemp("demo")
-    shutil.copy(migrated_db, instance / "test.db")
+    databases.clone(migrated_db, instance)
     application = make_app(instance)
     with application.app_context():
         demo.seed_demo()
@@ -90,6 +109,9 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory, migrated_db: Path) -> Ite
 
         db.session.remove()
     yield application
+    with application.app_context():
+        close_app(application)
+    databases.drop(instance)
 
 
 @pytest.fixture

@@ -1,12 +1,18 @@
-"""Reference data, province resolution and the SQLite settings that guard concurrency."""
+"""Reference data, province resolution and the database settings that guard concurrency."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, text
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
 
 from catalog.extensions import db
 from catalog.models import Category, Province
 from catalog.services import geo
+from tests import databases
+
+sqlite_only = pytest.mark.skipif(databases.on_postgres(), reason="about SQLite itself")
+postgres_only = pytest.mark.skipif(not databases.on_postgres(), reason="about PostgreSQL itself")
 
 
 def test_34_provinces_in_six_regions(app):
@@ -74,6 +80,7 @@ def test_legacy_names_listed_on_province(app):
     assert not geo.is_legacy_name("Bắc Ninh", bac_ninh)
 
 
+@sqlite_only
 def test_sqlite_pragmas_apply_on_every_connection(app):
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -81,6 +88,7 @@ def test_sqlite_pragmas_apply_on_every_connection(app):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
+@sqlite_only
 def test_write_transactions_begin_immediate(app):
     """A second connection cannot start a write while a write transaction is open."""
     import sqlite3
@@ -98,6 +106,32 @@ def test_write_transactions_begin_immediate(app):
             assert "locked" in str(exc)
         finally:
             other.close()
+
+
+@postgres_only
+def test_postgres_write_transactions_hold_the_write_lock(app):
+    """A second connection cannot take the write lock while a write transaction is open,
+    and gets it once that transaction commits; reads never take it."""
+    from catalog.database import WRITE_LOCK_KEY, mark_read_only, reset_read_only, write_transaction
+
+    probe = f"SELECT pg_try_advisory_xact_lock({WRITE_LOCK_KEY})"
+    # A plain engine: the app's own would take the lock itself on BEGIN and wait.
+    plain = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
+    with plain.connect() as other:
+        with write_transaction():
+            db.session.execute(text("SELECT 1"))  # only a read so far...
+            assert other.execute(text(probe)).scalar() is False
+            other.rollback()
+        assert other.execute(text(probe)).scalar() is True
+        other.rollback()
+        token = mark_read_only(True)
+        try:
+            db.session.execute(text("SELECT 1"))
+            assert other.execute(text(probe)).scalar() is True
+            other.rollback()
+        finally:
+            db.session.rollback()
+            reset_read_only(token)
 
 
 def test_reference_data_is_idempotent(app):

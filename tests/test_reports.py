@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from datetime import date
 
 import pytest
@@ -16,7 +15,8 @@ from catalog.extensions import db
 from catalog.models import Producer, Product, User
 from catalog.services import report_exports, reports, svg_charts
 from catalog.services.moderation import OutOfScope
-from tests.conftest import make_app
+from tests import databases
+from tests.conftest import close_app, make_app
 from tests.factories import create_user, province
 from tests.reports_support import SCRIPT_TITLE, Catalogue, build_catalogue
 
@@ -29,7 +29,7 @@ def built(tmp_path_factory, migrated_db):  # type: ignore[no-untyped-def]
     """The catalogue is built once (a few seconds of image processing and decisions) and
     its database copied for each test, as conftest does with the migrated one."""
     instance = tmp_path_factory.mktemp("reports")
-    shutil.copy(migrated_db, instance / "test.db")
+    databases.clone(migrated_db, instance)
     application = make_app(instance)
     with application.app_context():
         made = build_catalogue()
@@ -40,20 +40,20 @@ def built(tmp_path_factory, migrated_db):  # type: ignore[no-untyped-def]
             {k: p.id for k, p in made.producers.items()},
             made.today,
         )
-        db.session.remove()
-        db.engine.dispose()
-    return instance / "test.db", ids
+        close_app(application)
+    yield instance, ids
+    databases.drop(instance)
 
 
 @pytest.fixture
 def app(tmp_path, built):  # type: ignore[no-untyped-def]
     """Overrides conftest's app: every test here starts from a copy of the catalogue."""
-    shutil.copy(built[0], tmp_path / "test.db")
+    databases.clone(built[0], tmp_path)
     application = make_app(tmp_path)
     with application.app_context():
         yield application
-        db.session.remove()
-        db.engine.dispose()
+        close_app(application)
+    databases.drop(tmp_path)
 
 
 @pytest.fixture

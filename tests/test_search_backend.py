@@ -1,11 +1,20 @@
-"""The Whoosh backend on its own (no Flask, no database): Vietnamese matching and ranking,
-filters, facets, sorts, highlights, suggestions, autocomplete, hostile input, index
-maintenance and concurrent writers."""
+"""The search backends on their own (no Flask, no app database): Vietnamese matching and
+ranking, filters, facets, sorts, highlights, suggestions, autocomplete, hostile input, index
+maintenance and concurrent writers.
+
+Every behaviour test runs against both backends (the `backend` and `fresh` fixtures are
+parametrised by name): Whoosh in a temporary directory, PostgreSQL in a database created for
+this session on the server of tests/services.py (skipped without one, failed under
+`make test`), one schema per test. Tests of Whoosh internals (segments, writers, generation
+directories) use `whoosh_fresh` and run on Whoosh only.
+"""
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
@@ -15,8 +24,9 @@ from typing import Any
 
 import pytest
 
-from search_index import ProductDoc, SearchQuery, get_backend
+from search_index import ProductDoc, SearchBackend, SearchQuery, get_backend
 from search_index.whoosh_backend import WhooshBackend
+from tests import services
 
 T0 = datetime(2025, 1, 1, 8, 0)
 
@@ -171,22 +181,85 @@ CORPUS = [
 BY_ID = {d.id: d for d in CORPUS}
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WhooshBackend]:
-    b = WhooshBackend(str(tmp_path_factory.mktemp("idx") / "search"))
+BACKENDS = ["whoosh", "postgres"]
+_schemas = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """URL of a database made for this test session on the PostgreSQL test server."""
+    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy.pool import NullPool
+
+    server = services.postgres_server_url()
+    name = f"choviet_search_{os.getpid()}_{next(_schemas)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def settings_for(name: str, request: pytest.FixtureRequest, path: Path) -> dict[str, Any]:
+    """get_backend settings for a new, empty index of backend `name`."""
+    if name == "whoosh":
+        return {"backend": "whoosh", "path": str(path / "search")}
+    url = request.getfixturevalue("pg_database")
+    return {"backend": "postgres", "url": url, "schema": f"search_t{next(_schemas)}"}
+
+
+def settings_of(b: Any) -> dict[str, Any]:
+    """get_backend settings reaching the same index as `b` (another instance, as if from
+    another process)."""
+    if isinstance(b, WhooshBackend):
+        return {"backend": "whoosh", "path": str(b.path)}
+    url = b.engine.url.render_as_string(hide_password=False)
+    return {"backend": "postgres", "url": url, "schema": b.schema}
+
+
+def drop_storage(b: Any) -> None:
+    b.close()
+    if not isinstance(b, WhooshBackend):
+        from sqlalchemy import text
+
+        with b.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{b.schema}" CASCADE'))
+        b.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    b = get_backend(settings_for(request.param, request, tmp_path_factory.mktemp("idx")))
     b.index(CORPUS)
     yield b
-    b.close()
+    drop_storage(b)
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh(request: pytest.FixtureRequest, tmp_path: Path):
+    b = get_backend(settings_for(request.param, request, tmp_path))
+    yield b
+    drop_storage(b)
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[WhooshBackend]:
+def pg_fresh(request: pytest.FixtureRequest, tmp_path: Path):
+    b = get_backend(settings_for("postgres", request, tmp_path))
+    yield b
+    drop_storage(b)
+
+
+@pytest.fixture
+def whoosh_fresh(tmp_path: Path) -> Iterator[WhooshBackend]:
     b = WhooshBackend(str(tmp_path / "search"))
     yield b
     b.close()
 
 
-def ids(b: WhooshBackend, text: str = "", **kw) -> list[int]:
+def ids(b: SearchBackend, text: str = "", **kw) -> list[int]:
     return b.search(SearchQuery(text=text, per_page=100, **kw)).ids
 
 
@@ -495,9 +568,25 @@ def test_or_fallback_when_all_words_find_nothing(backend):
 def test_get_backend():
     with pytest.raises(ValueError, match="unknown search backend"):
         get_backend({"backend": "elastic", "path": "/tmp/x"})
+    with pytest.raises(ValueError, match="needs a database 'url'"):
+        get_backend({"backend": "postgres"})
+    with pytest.raises(ValueError, match="needs a PostgreSQL URL"):
+        get_backend({"backend": "postgres", "url": "sqlite:////tmp/x.db"})
+    with pytest.raises(ValueError, match="needs a 'path'"):
+        get_backend({"backend": "whoosh"})
 
 
-def test_lazy_creation_and_empty_index(tmp_path):
+def test_lazy_creation_and_empty_index(fresh):
+    assert fresh.search(SearchQuery(text="vai")).total == 0
+    page = fresh.search(SearchQuery())
+    assert page.total == 0 and page.ids == [] and page.suggestion is None
+    assert page.facets["province"] == () and set(page.facets) >= {"stars", "verified"}
+    assert fresh.autocomplete("vai") == []
+    assert fresh.indexed_ids() == set()
+    assert fresh.check([]).clean
+
+
+def test_whoosh_lazy_creation_in_nested_directory(tmp_path):
     path = tmp_path / "nested" / "search"
     b = get_backend({"backend": "whoosh", "path": str(path)})
     assert b.search(SearchQuery(text="vai")).total == 0
@@ -533,7 +622,7 @@ def test_deleted_and_replaced_documents_never_come_back(fresh):
     page = fresh.search(SearchQuery(text="vai"))
     assert counts(page, "verified") == {"true": 2, "false": 2}
     assert [h.id for h in page.hits] == ids(fresh, "vai")
-    other = WhooshBackend(str(fresh.path))
+    other = get_backend(settings_of(fresh))
     assert other.indexed_ids() == fresh.indexed_ids()
     assert sorted(ids(other, "vai", sort="price_asc")) == [9, 10, 11, 12]
     other.close()
@@ -547,11 +636,13 @@ def segment_sizes(b: WhooshBackend) -> list[tuple[str, int]]:
     return [(s.segment_id(), s.doc_count_all()) for s in segments]
 
 
-def test_single_edits_merge_only_small_segments(fresh):
+def test_single_edits_merge_only_small_segments(whoosh_fresh):
     """Edits commit without Whoosh's default merging (slow every few commits): small
     segments are merged in tiers, the rebuild's big segment is never rewritten, and the
     number of segments stays bounded."""
     from search_index.whoosh_backend import MERGE_FANOUT
+
+    fresh = whoosh_fresh
 
     fresh.rebuild(doc(i, f"Gạo tám {i}") for i in range(1, 61))
     [(big, size)] = segment_sizes(fresh)
@@ -571,12 +662,13 @@ def test_single_edits_merge_only_small_segments(fresh):
 
 
 def test_suggestion_accents_count_across_segments(fresh):
-    """The accented form of a corrected word is the most frequent over all segments (it is
-    computed per segment and summed)."""
+    """The accented form of a corrected word is the most frequent over the whole index
+    (Whoosh: computed per segment and summed; PostgreSQL: counted over all documents)."""
     for pid in (1, 2, 3):
         fresh.index([doc(pid, f"Mật ong rừng {pid}")])
     fresh.index([doc(4, "Mắt kính tre"), doc(5, "Mắt lưới tre")])
-    assert len(segment_sizes(fresh)) == 4
+    if isinstance(fresh, WhooshBackend):
+        assert len(segment_sizes(fresh)) == 4
     assert fresh.search(SearchQuery(text="maat ong")).suggestion == "mật ong"
 
 
@@ -623,12 +715,14 @@ def test_bulk_posting_writer_matches_whoosh_writer(tmp_path):
     assert len(postings[0][("name_f", b"gao")]) == 300
 
 
-def test_fast_segment_readers_agree_with_whoosh(fresh):
+def test_fast_segment_readers_agree_with_whoosh(whoosh_fresh):
     """whoosh_segments reads columns and postings through Whoosh internals; compare with
     the public API on an index with several segments and deletions."""
     from whoosh import index
 
     from search_index.whoosh_segments import read_column, read_postings
+
+    fresh = whoosh_fresh
 
     for i in range(1, 8):
         fresh.index([doc(i * 10 + n, f"Vải thiều {n}", price=None if n else i) for n in range(3)])
@@ -665,23 +759,125 @@ def test_rebuild_swaps_in_a_new_directory(tmp_path):
     path = tmp_path / "search"
     writer, reader = WhooshBackend(str(path)), WhooshBackend(str(path))
     writer.index([doc(1, "Vải thiều"), doc(2, "Nhãn lồng")])
-    assert ids(reader, "nhan") == [2]
     before = generations(path)
-    count = writer.rebuild(iter([doc(2, "Nhãn lồng"), doc(3, "Bưởi Diễn"), doc(3, "dup")]))
-    assert count == 2
+    writer.rebuild(iter([doc(2, "Nhãn lồng"), doc(3, "Bưởi Diễn")]))
     after = generations(path)
     assert len(after) == 1 and not (after & before)  # old generation deleted
     assert (path / "CURRENT").read_text().strip() == after.pop()
-    assert reader.indexed_ids() == {2, 3}  # the other instance follows CURRENT
-    assert ids(reader, "buoi dien") == [3]
-    writer.index([doc(4, "Cam Vinh")])  # writes go to the new generation
-    assert ids(reader, "cam vinh") == [4]
+    assert reader.indexed_ids() == {2, 3}
     writer.close()
     reader.close()
 
 
-def test_two_instances_share_one_index(tmp_path):
-    first, second = WhooshBackend(str(tmp_path / "s")), WhooshBackend(str(tmp_path / "s"))
+def test_rebuild_swaps_atomically(fresh):
+    """Another instance sees the old index while a rebuild runs, never an empty or half
+    one, and the new one as soon as it is swapped in; later writes go to the new one."""
+    reader = get_backend(settings_of(fresh))
+    fresh.index([doc(1, "Vải thiều"), doc(2, "Nhãn lồng")])
+    assert ids(reader, "nhan") == [2]
+    seen_during: list[set[int]] = []
+
+    def docs() -> Iterator[ProductDoc]:
+        yield doc(2, "Nhãn lồng")
+        seen_during.append(reader.indexed_ids())
+        yield doc(3, "Bưởi Diễn")
+        yield doc(3, "dup")
+        seen_during.append(reader.indexed_ids())
+
+    assert fresh.rebuild(docs()) == 2
+    assert seen_during == [{1, 2}, {1, 2}]
+    assert reader.indexed_ids() == {2, 3}
+    assert ids(reader, "buoi dien") == [3] and ids(reader, "dup") == []
+    assert fresh.check([2, 3]).clean
+    fresh.index([doc(4, "Cam Vinh")])
+    assert ids(reader, "cam vinh") == [4]
+    assert fresh.rebuild([]) == 0
+    assert reader.indexed_ids() == set() and ids(reader) == []
+    reader.close()
+
+
+def waiting_for_locks(b: Any) -> int:
+    """How many sessions of b's database wait for a lock right now."""
+    from sqlalchemy import text
+
+    with b.engine.connect() as conn:
+        sql = (
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return int(conn.execute(text(sql)).scalar())
+
+
+def test_postgres_edit_during_rebuild_lands_in_the_new_index(pg_fresh):
+    """PostgreSQL only: a write from another host while a rebuild runs waits for the swap
+    and is applied to the new tables (Whoosh writes to the old generation meanwhile and the
+    app re-applies its outbox after a rebuild, see search_sync.rebuild)."""
+    fresh = pg_fresh
+    writer = get_backend(settings_of(fresh))
+    fresh.index([doc(1, "Vải thiều")])
+    started, done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def edit() -> None:
+        started.wait(timeout=30)
+        try:
+            writer.index([doc(5, "Xoài cát Hòa Lộc")])
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        done.set()
+
+    thread = threading.Thread(target=edit)
+    thread.start()
+
+    def docs() -> Iterator[ProductDoc]:
+        yield doc(1, "Vải thiều")
+        started.set()
+        for _ in range(600):  # the writer comes to wait for the rebuild's lock
+            if waiting_for_locks(fresh) or done.is_set():
+                break
+            done.wait(timeout=0.05)
+        assert not done.is_set() and errors == []
+        yield doc(2, "Nhãn lồng")
+
+    assert fresh.rebuild(docs()) == 2
+    thread.join(timeout=30)
+    assert errors == []
+    assert fresh.indexed_ids() == {1, 2, 5}
+    assert ids(fresh, "xoai") == [5]
+    writer.close()
+
+
+def test_postgres_document_counter_follows_writes(pg_fresh):
+    """Relevance reads the number of documents from a counter that every write keeps in
+    its own transaction; replacing, removing unknown ids and rebuilding keep it exact."""
+    from sqlalchemy import text
+
+    def counter() -> tuple[int, int]:
+        with pg_fresh.engine.connect() as conn:
+            kept = conn.execute(
+                text(
+                    f'SELECT value::int FROM "{pg_fresh.schema}".search_meta '
+                    "WHERE key = 'documents'"
+                )
+            ).scalar()
+        return kept, len(pg_fresh.indexed_ids())
+
+    pg_fresh.index([doc(1, "Vải thiều"), doc(2, "Nhãn lồng")])
+    assert counter() == (2, 2)
+    pg_fresh.index([doc(2, "Nhãn lồng Hưng Yên"), doc(3, "Na dai"), doc(3, "Na bở")])
+    assert counter() == (3, 3)
+    pg_fresh.remove([1, 1, 99])
+    assert counter() == (2, 2)
+    pg_fresh.rebuild(doc(i, f"Gạo {i}") for i in range(10, 15))
+    assert counter() == (5, 5)
+    other = get_backend(settings_of(pg_fresh))
+    other.index([doc(10, "Gạo tám"), doc(20, "Gạo nếp")])
+    assert counter() == (6, 6)
+    other.close()
+
+
+def test_two_instances_share_one_index(fresh):
+    first, second = fresh, get_backend(settings_of(fresh))
     assert second.indexed_ids() == set()
     first.index([doc(1, "Vải thiều")])
     assert ids(second, "vai thieu") == [1]
@@ -689,27 +885,27 @@ def test_two_instances_share_one_index(tmp_path):
     assert ids(first, "thanh ha") == [1]
     second.remove([1])
     assert first.indexed_ids() == set()
-    first.close()
     second.close()
 
 
-def _write_in_process(path: str, worker: int, count: int, start: Any) -> None:
+def _write_in_process(settings: dict[str, Any], worker: int, count: int, start: Any) -> None:
     start.wait(timeout=30)  # all writers begin together, so their commits collide
-    backend = WhooshBackend(path)
+    backend = get_backend(settings)
     for n in range(count):
         backend.index([doc(worker * 1000 + n, f"Sản phẩm {worker} số {n}")])
     backend.close()
 
 
 @pytest.mark.slow
-def test_concurrent_writer_processes_lose_nothing(tmp_path):
-    """Three processes commit one document at a time, all at once: every writer waits for
-    the lock instead of failing with LockError, and nothing is lost."""
-    path = str(tmp_path / "search")
+def test_concurrent_writer_processes_lose_nothing(fresh):
+    """Three processes commit one document at a time, all at once, on an index none of
+    them has created yet: every writer waits for the lock instead of failing (Whoosh's
+    LockError, PostgreSQL's concurrent schema creation), and nothing is lost."""
+    settings = settings_of(fresh)
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Event()
     workers = [
-        ctx.Process(target=_write_in_process, args=(path, w, 15, start)) for w in range(1, 4)
+        ctx.Process(target=_write_in_process, args=(settings, w, 15, start)) for w in range(1, 4)
     ]
     for process in workers:
         process.start()
@@ -717,9 +913,8 @@ def test_concurrent_writer_processes_lose_nothing(tmp_path):
     for process in workers:
         process.join(timeout=60)
     assert [p.exitcode for p in workers] == [0, 0, 0]  # an exception exits with 1
-    b = WhooshBackend(path)
     expected = {w * 1000 + n for w in range(1, 4) for n in range(15)}
-    assert b.indexed_ids() == expected
-    assert ids(b, "san pham 2 so 7")[0] == 2007
-    assert len([p for p in os.listdir(path) if p.startswith("gen-")]) == 1
-    b.close()
+    assert fresh.indexed_ids() == expected
+    assert ids(fresh, "san pham 2 so 7")[0] == 2007
+    if isinstance(fresh, WhooshBackend):
+        assert len([p for p in os.listdir(fresh.path) if p.startswith("gen-")]) == 1

@@ -18,7 +18,7 @@ from ..models import Category, Producer, ProducerClaim, Product, Province
 from ..params import MAX_QUERY_LEN, page_number
 from ..security import role_required
 from ..services import geo, moderation, review_queue
-from ..services.certificate_scans import scan_path
+from ..services.certificate_scans import open_scan
 from ..services.listings import EDITABLE
 from ..vietnamese import clean_text
 from . import bp
@@ -288,14 +288,14 @@ def certificate_scan(product_id: int):  # type: ignore[no-untyped-def]
     if not name:
         abort(404)
     try:
-        path = scan_path(name)
-    except ValueError:
-        abort(404)
-    if not path.is_file():
+        stored = open_scan(name)
+    except (ValueError, FileNotFoundError):
         abort(404)
     extension = name.rsplit(".", 1)[1]
     # Scans are small (the upload limit): read at once, so no file handle outlives the request.
-    response = Response(path.read_bytes(), mimetype=SCAN_TYPES[extension])
+    with stored.stream:
+        data = stored.stream.read()
+    response = Response(data, mimetype=SCAN_TYPES[extension])
     response.headers["Content-Disposition"] = (
         f'inline; filename="giay-chung-nhan-{product.id}.{extension}"'
     )

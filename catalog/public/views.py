@@ -13,14 +13,15 @@ from .filters import browse_filters
 def _listing_context(filters: browse.BrowseFilters, scope: browse.BrowseFilters) -> dict:
     """What the listing pages share; facet counts are those of the page's own scope (one
     province, one group, or everything)."""
+    counts = browse.facet_counts(scope)
     return {
         "page": browse.list_products(filters),
         "filters": filters,
         "provinces": geo.all_provinces(),
         "categories": geo.all_categories(),
-        "province_counts": browse.province_counts(scope),
-        "category_counts": browse.category_counts(scope),
-        "star_counts": browse.star_counts(scope),
+        "province_counts": counts.provinces,
+        "category_counts": counts.categories,
+        "star_counts": counts.stars,
         "sorts": browse.SORTS,
     }
 
@@ -28,9 +29,10 @@ def _listing_context(filters: browse.BrowseFilters, scope: browse.BrowseFilters)
 @bp.get("/")
 def home():  # type: ignore[no-untyped-def]
     regions: dict[str, list] = {name: [] for name in REGIONS}
-    for province in geo.all_provinces():
+    for province in browse.provinces_with_other_names():
         regions.setdefault(province.region, []).append(province)
     total_products, total_producers = browse.totals()
+    counts = browse.facet_counts()
     return render_template(
         "public/home.html",
         featured=browse.featured_products(12),
@@ -41,9 +43,9 @@ def home():  # type: ignore[no-untyped-def]
         total_producers=total_producers,
         regions=regions,
         categories=geo.all_categories(),
-        province_counts=browse.province_counts(),
-        category_counts=browse.category_counts(),
-        star_counts=browse.star_counts(),
+        province_counts=counts.provinces,
+        category_counts=counts.categories,
+        star_counts=counts.stars,
     )
 
 

@@ -2,21 +2,21 @@
 
 A scan is a PDF (recognised by its `%PDF-` magic bytes, not by the name or the type the
 browser claims) or a photo that decodes fully through the image pipeline's restricted
-parsers. It is stored by content hash under ``instance/private/certificates/``, which no
-route serves; the name the user gave is never used.
+parsers. It is stored by content hash as ``certificates/<sha256>.<ext>`` in the private
+storage (``instance/private/`` or the bucket's ``private/``), which no route serves except
+the officials' viewer; the name the user gave is never used.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import IO
 
 from flask import current_app
 
+from ..storage import StoredObject, current_private_storage
 from .images import DEFAULT_MAX_BYTES, ImageRejected, decode
 
 PDF_MAGIC = b"%PDF-"
@@ -26,6 +26,12 @@ _IMAGE_MAGIC = (
 )
 _STORED_NAME = re.compile(r"^[0-9a-f]{64}\.(pdf|jpg|png|webp)$")
 MIN_PDF_BYTES = 64
+SCAN_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+}
 
 
 class ScanRejected(ValueError):
@@ -33,14 +39,21 @@ class ScanRejected(ValueError):
 
 
 def scans_dir() -> Path:
-    return Path(current_app.instance_path) / "private" / "certificates"
+    """Where scans live with the local private storage (tests, operators)."""
+    return Path(current_app.config["PRIVATE_DIR"]) / "certificates"
 
 
-def scan_path(name: str) -> Path:
-    """Where a stored scan lives (for the officials' viewer); ValueError for anything else."""
+def scan_key(name: str) -> str:
+    """A stored scan's key in the private storage; ValueError for anything else."""
     if not _STORED_NAME.match(name or ""):
         raise ValueError("not a stored certificate scan")
-    return scans_dir() / name
+    return f"certificates/{name}"
+
+
+def open_scan(name: str) -> StoredObject:
+    """The stored scan (for the officials' viewer); ValueError for a name that is not a
+    stored scan's, FileNotFoundError when it is gone."""
+    return current_private_storage().open(scan_key(name))
 
 
 def _read(source: IO[bytes] | bytes, max_bytes: int) -> bytes:
@@ -75,15 +88,7 @@ def store_scan(source: IO[bytes] | bytes, *, max_bytes: int | None = None) -> st
     limit = max_bytes or current_app.config.get("MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES)
     data = _read(source, limit)
     name = f"{hashlib.sha256(data).hexdigest()}.{_kind(data)}"
-    target = scan_path(name)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    storage, key = current_private_storage(), scan_key(name)
+    if not storage.exists(key):
+        storage.put(key, data, SCAN_TYPES[name.rsplit(".", 1)[1]])  # atomic; StorageError
     return name

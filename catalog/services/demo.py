@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Producer, Product, ProductImage
+from ..storage import current_storage
 from . import geo, outbox
 from .demo_accounts import create_producer_accounts
 from .demo_cards import render_card
@@ -39,7 +39,7 @@ def seed_demo(csv_path: Path = DEMO_CSV, *, with_images: bool = True) -> ImportR
 
 def attach_cards() -> int:
     """Give every product without a photo a generated card. Returns how many were made."""
-    uploads: Path = current_app.config["UPLOADS_DIR"]
+    uploads = current_storage()
     products = list(db.session.scalars(select(Product).where(~Product.images.any())))
     with write_transaction():
         for product in products:

@@ -9,12 +9,11 @@ re-encoding; originals are never kept or served.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import math
-import os
 import re
-import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..storage import LocalStorage, Storage, StorageError
 
 # Registering the three parsers here keeps Image.open(formats=[..."WEBP"]) from calling
 # Image.init(), which imports every Pillow plugin on a process's first upload (~40 ms).
@@ -133,28 +134,61 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def variant_path(uploads_dir: Path, digest: str, size: str) -> Path:
-    """Where a variant lives; ValueError for anything that is not a digest and a size."""
+def variant_key(digest: str, size: str) -> str:
+    """A variant's storage key; ValueError for anything that is not a digest and a size."""
     if not _DIGEST.match(digest) or size not in SIZES:
         raise ValueError("not an image variant")
-    return Path(uploads_dir) / digest[:2] / f"{digest}-{size}.webp"
+    return f"{digest[:2]}/{digest}-{size}.webp"
+
+
+def variant_path(uploads_dir: Path, digest: str, size: str) -> Path:
+    """Where a variant lives in a local uploads directory (same ValueError)."""
+    return Path(uploads_dir).joinpath(*variant_key(digest, size).split("/"))
 
 
 def store_image(
     source: IO[bytes] | bytes,
-    uploads_dir: Path,
+    storage: Storage | Path,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_pixels: int = MAX_PIXELS,
 ) -> StoredImage:
-    """Validate, normalise and store an upload; the same picture is stored once."""
+    """Validate, normalise and store an upload; the same picture is stored once.
+
+    ``storage`` is the uploads storage (a directory is taken as a LocalStorage). If the
+    storage refuses a variant (full disk…), the variants this call already wrote are removed
+    again before StorageError propagates: no partial set of variants stays behind.
+    """
+    if isinstance(storage, str | Path):
+        storage = LocalStorage(storage)
     data = read_limited(source, max_bytes)
     image, (width, height) = _decode(data, max_pixels)
     del data
     digest = _digest(image)
-    targets = {name: variant_path(uploads_dir, digest, name) for name in SIZES}
-    if all(target.exists() for target in targets.values()):
+    targets = {name: variant_key(digest, name) for name in SIZES}
+    present = {name for name, key in targets.items() if storage.exists(key)}
+    if len(present) == len(targets):
         return StoredImage(digest=digest, width=width, height=height)
+    written: list[str] = []
+    try:
+        _write_variants(image, storage, targets, present, written)
+    except StorageError:
+        # A concurrent upload of the very same picture may have counted on one of these;
+        # it then re-creates it on its next upload. Far rarer than a disk filling up.
+        for key in written:
+            with contextlib.suppress(OSError):  # the refusal is what the user must hear of
+                storage.delete(key)
+        raise
+    return StoredImage(digest=digest, width=width, height=height)
+
+
+def _write_variants(
+    image: Image.Image,
+    storage: Storage,
+    targets: dict[str, str],
+    present: set[str],
+    written: list[str],
+) -> None:
     encoded: dict[tuple[int, int], bytes] = {}  # a small image's variants may coincide
     variant = image
     # Largest first, each variant reduced from the previous one: the full picture is
@@ -163,12 +197,12 @@ def store_image(
         size = fit_size(image.size, longest)  # from the decoded size, as thumbnail() did
         if variant.size != size:
             variant = variant.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
-        if targets[name].exists():
+        if name in present:
             continue
         if variant.size not in encoded:
             encoded[variant.size] = _encode_webp(variant)
-        _atomic_write(targets[name], encoded[variant.size])
-    return StoredImage(digest=digest, width=width, height=height)
+        storage.put(targets[name], encoded[variant.size], "image/webp")  # atomic
+        written.append(targets[name])
 
 
 def _digest(image: Image.Image) -> str:
@@ -187,16 +221,3 @@ def _encode_webp(image: Image.Image) -> bytes:
     # A fresh encode writes no EXIF, XMP or ICC chunk unless asked: metadata is gone.
     image.save(out, format="WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
     return out.getvalue()
-
-
-def _atomic_write(target: Path, payload: bytes) -> None:
-    """Write beside the target and rename, so a reader never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".webp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from ..database import write_transaction
 from ..extensions import db
 from ..models import AuditEntry, Product, ProductImage, User
+from ..storage import StorageError, current_storage, refusal_message
 from ..vietnamese import clean_text, normalize_key
 from . import audit, outbox
 from ._common import utcnow
@@ -198,11 +199,13 @@ def _store_photos(photos: Sequence[Upload], current: int, default_alt: str) -> l
         try:
             stored = store_image(
                 upload.stream,
-                current_app.config["UPLOADS_DIR"],
+                current_storage(),
                 max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
             )
         except ImageRejected as exc:
             raise ListingError(f"Ảnh “{upload.label}”: {exc}", field="photos") from exc
+        except StorageError as exc:  # full disk: the form comes back as typed (507)
+            raise ListingError(refusal_message(exc), field="photos") from exc
         entries.append(
             {
                 "digest": stored.digest,
@@ -221,6 +224,8 @@ def _store_scan(scan: Upload | None) -> str | None:
         return store_scan(scan.stream)
     except ScanRejected as exc:
         raise ListingError(str(exc), field="certificate_scan") from exc
+    except StorageError as exc:
+        raise ListingError(refusal_message(exc), field="certificate_scan") from exc
 
 
 def _merge_photos(existing: list[dict], added: list[dict]) -> list[dict]:

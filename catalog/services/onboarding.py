@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Producer, ProducerHandover, Product, User
+from ..storage import StorageError, current_storage, refusal_message
 from ..vietnamese import clean_text, normalize_key
 from . import accounts, audit, mail, outbox, profiles
 from ._common import utcnow
@@ -146,11 +147,13 @@ def add_product(
         try:
             image = store_image(
                 photo.stream,
-                current_app.config["UPLOADS_DIR"],
+                current_storage(),
                 max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
             )
         except ImageRejected as exc:
             raise OnboardingError(str(exc), "photo") from exc
+        except StorageError as exc:  # full disk: the form comes back as typed (507)
+            raise OnboardingError(refusal_message(exc), "photo") from exc
     with write_transaction():
         name_key = normalize_key(name)
         clash = db.session.scalar(

@@ -20,6 +20,7 @@ from .. import reference
 from ..database import write_transaction
 from ..extensions import db
 from ..models import PRODUCER_TYPES, Producer, ProducerClaim, User
+from ..storage import StorageError, current_storage, refusal_message
 from ..vietnamese import clean_text, normalize_key, normalize_tax_code
 from . import audit, outbox
 from .images import store_image
@@ -140,11 +141,12 @@ def update_profile(user: User, values: dict[str, Any], *, logo: Any = None) -> P
     clean = clean_values(values)
     stored = None
     if logo is not None:
-        stored = store_image(
-            logo,
-            current_app.config["UPLOADS_DIR"],
-            max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-        )
+        try:
+            stored = store_image(
+                logo, current_storage(), max_bytes=current_app.config["MAX_UPLOAD_BYTES"]
+            )
+        except StorageError as exc:  # full disk: the form comes back as typed (507)
+            raise ProfileError(refusal_message(exc), field="logo") from exc
     with write_transaction():
         if clean.get("tax_code"):
             owner = db.session.scalar(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Producer, Product, User
+from ..storage import StorageError, current_storage, refusal_message
 from ..vietnamese import clean_text, nfc, normalize_key
 from .images import ImageRejected, store_image
 from .search_sync import public_products_query
@@ -83,11 +84,13 @@ def store_picture(upload: Any | None, field: str) -> tuple[str | None, str]:
     try:
         stored = store_image(
             upload.stream,
-            current_app.config["UPLOADS_DIR"],
+            current_storage(),
             max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
         )
     except ImageRejected as exc:
         raise PromotionError(str(exc), field=field) from exc
+    except StorageError as exc:  # full disk: the form comes back as typed (507)
+        raise PromotionError(refusal_message(exc), field=field) from exc
     return stored.digest, upload.filename
 
 

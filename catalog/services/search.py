@@ -9,15 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
 
 from search_index import SearchPage, SearchQuery
 from search_index.types import FacetCount
 
-from ..extensions import db
-from ..models import Product, Province
-from . import geo
-from .search_sync import backend, public_products_query
+from ..models import Product
+from . import browse, geo
+from .search_sync import backend
 
 
 @dataclass(frozen=True)
@@ -53,20 +51,8 @@ class SearchResults:
 
 def run_search(query: SearchQuery) -> SearchResults:
     page = backend().search(query)
-    products = _load_in_order(page.ids)
+    products = browse.load_in_order(page.ids)
     return SearchResults(query=query, page=page, products=products, facets=_label(page.facets))
-
-
-def _load_in_order(ids: list[int]) -> list[Product]:
-    if not ids:
-        return []
-    stmt = (
-        public_products_query()
-        .where(Product.id.in_(ids))
-        .options(selectinload(Product.province).selectinload(Province.aliases))
-    )
-    by_id = {p.id: p for p in db.session.scalars(stmt).unique()}
-    return [by_id[i] for i in ids if i in by_id]
 
 
 def _label(facets: dict[str, tuple[FacetCount, ...]]) -> dict[str, list[Facet]]:

@@ -33,16 +33,24 @@ def backend() -> SearchBackend:
     """The app's search backend, created once per process."""
     ext = current_app.extensions
     if "choviet_search" not in ext:
+        config = current_app.config
         ext["choviet_search"] = get_backend(
             {
-                "backend": current_app.config["SEARCH_BACKEND"],
-                "path": str(current_app.config["SEARCH_INDEX_DIR"]),
+                "backend": config["SEARCH_BACKEND"],
+                "path": str(config["SEARCH_INDEX_DIR"]),
+                # postgres: its own database, else the app's (checked in config.py)
+                "url": config.get("SEARCH_DATABASE_URL") or config["SQLALCHEMY_DATABASE_URI"],
             }
         )
     return ext["choviet_search"]
 
 
-def _lock() -> FileLock:
+def _lock():  # type: ignore[no-untyped-def]
+    """The sync lock: the backend's own when it is shared between hosts (PostgreSQL's
+    advisory lock, raises TimeoutError), else a file lock beside the index."""
+    shared = getattr(backend(), "sync_lock", None)
+    if shared is not None:
+        return shared(LOCK_TIMEOUT_S)
     index_dir = current_app.config["SEARCH_INDEX_DIR"]
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     return FileLock(str(index_dir) + ".sync.lock", timeout=LOCK_TIMEOUT_S)
@@ -125,7 +133,7 @@ def apply_pending_quietly() -> int:
     rows stay pending and are applied later."""
     try:
         return apply_pending()
-    except Timeout:
+    except (Timeout, TimeoutError):
         log.warning("search sync: lock busy, leaving outbox rows pending")
     except Exception:
         log.exception("search sync failed; outbox rows stay pending")
@@ -188,3 +196,12 @@ def rebuild() -> int:
 def check() -> Drift:
     ids = set(db.session.scalars(public_products_query().with_only_columns(Product.id)))
     return backend().check(ids)
+
+
+def close_backend(app) -> None:  # type: ignore[no-untyped-def]
+    """Forget the app's backend, closing its connections if it holds any (PostgreSQL), so
+    a database can be dropped or an instance restored under it."""
+    backend_obj = app.extensions.pop("choviet_search", None)
+    close = getattr(backend_obj, "close", None)
+    if callable(close):
+        close()

@@ -1,7 +1,7 @@
 """Officials' web import: upload a CSV or XLSX list, read its dry-run preview, confirm it.
 
-The uploaded file is stored privately by content hash under ``instance/private/imports/``
-(no route serves it; the name the user gave is only shown back), so confirming applies
+The uploaded file is stored by content hash as ``imports/<sha256>.<ext>`` in the private
+storage (no route serves it; the name the user gave is only shown back), so confirming applies
 exactly the file that was previewed, through the same importer as the command line. An
 official imports only rows of the provinces they cover: other rows become row errors.
 A batch is confirmed once; the confirmation is one transaction with its audit entry.
@@ -12,9 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import re
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
@@ -26,6 +24,7 @@ from sqlalchemy import select
 from ..database import write_transaction
 from ..extensions import db
 from ..models import ImportBatch, User
+from ..storage import StorageError, current_private_storage, refusal_message
 from ..vietnamese import clean_text
 from . import audit
 from ._common import utcnow
@@ -33,6 +32,7 @@ from .import_rows import COLUMNS, ImportFileError, ImportRow, RowError
 from .imports import ImportReport, apply_rows, dry_apply, read_and_validate
 
 MAX_BYTES = 5 * 1024 * 1024
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
 # Preview lists kept in the batch (the counts are always complete).
 MAX_LISTED = 2000
@@ -61,13 +61,15 @@ class NotAllowed(PermissionError):
 
 
 def imports_dir() -> Path:
-    return Path(current_app.instance_path) / "private" / "imports"
+    """Where import files live with the local private storage (tests, operators)."""
+    return Path(current_app.config["PRIVATE_DIR"]) / "imports"
 
 
-def stored_path(name: str) -> Path:
+def stored_key(name: str) -> str:
+    """A stored import file's key in the private storage; ValueError for anything else."""
     if not _STORED_NAME.match(name or ""):
         raise ValueError("not a stored import file")
-    return imports_dir() / name
+    return f"imports/{name}"
 
 
 def sniff(data: bytes, filename: str) -> str:
@@ -105,24 +107,21 @@ def _read(stream: IO[bytes] | bytes) -> bytes:
 
 def _store(data: bytes, file_format: str) -> str:
     name = f"{hashlib.sha256(data).hexdigest()}.{file_format}"
-    target = stored_path(name)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    storage, key = current_private_storage(), stored_key(name)
+    try:
+        if not storage.exists(key):
+            storage.put(key, data, "text/csv" if file_format == "csv" else XLSX_TYPE)
+    except StorageError as exc:  # full disk: the form comes back (507), nothing half-stored
+        raise UploadRejected(refusal_message(exc)) from exc
     return name
 
 
 def _stored_bytes(batch: ImportBatch) -> bytes:
     """The stored file, checked against the hash in its name (never a changed file)."""
     try:
-        data = stored_path(batch.stored_name).read_bytes()
+        data = current_private_storage().get(stored_key(batch.stored_name))
+    except StorageError:
+        raise  # the storage is unreachable, the file is not lost: a 503 page, try again
     except (ValueError, OSError) as exc:
         raise BatchError("Không tìm thấy tệp đã tải lên. Vui lòng tải tệp lên lại.") from exc
     if hashlib.sha256(data).hexdigest() != batch.stored_name.split(".", 1)[0]:

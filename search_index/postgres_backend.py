@@ -1,0 +1,377 @@
+"""A search backend in PostgreSQL, for deployments with several app hosts.
+
+Every host talks to the same tables (see postgres_schema.py), so there is no index directory
+to copy or keep in step. It behaves like the Whoosh backend (same matching, ranking, facets,
+highlights, suggestions; see postgres_query.py) and passes the same tests.
+
+Concurrency:
+
+* the schema is created on first use under an advisory lock, so several processes starting
+  at once do not race;
+* writes are upserts (INSERT … ON CONFLICT) in id order, so concurrent writers lose nothing
+  and do not deadlock;
+* `rebuild` fills new tables in one transaction and swaps them in by renaming at commit:
+  readers see the old index until then, never an empty one. It holds a SHARE ROW EXCLUSIVE
+  lock on the live tables meanwhile, which lets readers through but makes writers wait, so
+  an edit made during a rebuild lands in the new tables instead of the dropped ones;
+* `sync_lock` is an advisory lock shared by every host, for the app's outbox sync (a
+  file lock only serialises the processes of one host).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    MetaData,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    create_engine,
+    func,
+    literal_column,
+    make_url,
+    text,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.schema import CreateTable
+
+from .highlight import Terms, mark, snippet
+from .postgres_query import Tables, autocomplete_names, page_rows
+from .postgres_schema import (
+    BUILD_SUFFIX,
+    DEFAULT_SCHEMA,
+    SCHEMA_VERSION,
+    doc_row,
+    ensure_schema,
+    lock_key,
+    make_meta,
+    make_tables,
+    vocab_pairs,
+)
+from .postgres_suggest import suggest
+from .text import normalize_key
+from .types import (
+    SORTS,
+    Drift,
+    FacetCount,
+    ProductDoc,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+)
+from .whoosh_search import MAX_PER_PAGE
+from .whoosh_view import QueryWord, parse_words
+
+WRITE_LOCK_TIMEOUT = "60s"  # like the Whoosh writer's wait for its lock
+REBUILD_BATCH = 1000
+SYNC_LOCK_POLL_S = 0.05
+
+
+def engine_url(url: str) -> str:
+    """`url` with the psycopg (3) driver; refuses anything but PostgreSQL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() not in ("postgresql", "postgres"):
+        raise ValueError(
+            f"the postgres search backend needs a PostgreSQL URL, not {parsed.drivername!r}"
+        )
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], replace: bool) -> int:
+    """Insert (or with `replace`, insert or update) rows; returns how many were new."""
+    if not rows:
+        return 0
+    columns = [c.name for c in table.columns if c.name != "words"]
+    values: dict[str, Any] = {name: bindparam(name) for name in columns}
+    values["words"] = func.array_to_tsvector(bindparam("lexemes", type_=ARRAY(Text)))
+    stmt = pg_insert(table).values(values)
+    if replace:
+        updated = {c: stmt.excluded[c] for c in [*columns, "words"] if c != "id"}
+        stmt = stmt.on_conflict_do_update(index_elements=["id"], set_=updated)
+        # xmax is 0 on a freshly inserted row version and set on an updated one.
+        result = conn.execute(stmt.returning(literal_column("(xmax = 0)")), rows)
+        return sum(1 for (inserted,) in result if inserted)
+    conn.execute(stmt, rows)
+    return len(rows)
+
+
+def _add_vocab(conn: Connection, table: Table, pairs: Iterable[tuple[str, str]]) -> None:
+    rows = [{"folded": f, "accented": a} for f, a in sorted(pairs)]
+    if rows:
+        conn.execute(pg_insert(table).on_conflict_do_nothing(), rows)
+
+
+class PostgresBackend:
+    """SearchBackend over PostgreSQL full-text search (see the module docstring)."""
+
+    def __init__(self, url: str, schema: str = DEFAULT_SCHEMA, **engine_options: Any) -> None:
+        self.schema = schema
+        self.engine: Engine = create_engine(engine_url(url), pool_pre_ping=True, **engine_options)
+        self.metadata = MetaData(schema=schema)
+        self.docs, self.vocab = make_tables(self.metadata)
+        self.meta = make_meta(self.metadata)
+        preparer = self.engine.dialect.identifier_preparer
+        self._docs_sql = preparer.format_table(self.docs)
+        self._vocab_sql = preparer.format_table(self.vocab)
+        self._tables = Tables(self._docs_sql, self._vocab_sql, preparer.format_table(self.meta))
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the pooled connections (the backend reconnects on next use)."""
+        self.engine.dispose()
+
+    def _ensure(self) -> None:
+        if self._ready:
+            return
+        with self._ready_lock:
+            if not self._ready:
+                with self.engine.begin() as conn:
+                    ensure_schema(conn, self.schema, self.metadata)
+                self._ready = True
+
+    @contextmanager
+    def _reading(self, words: bool = False) -> Iterator[Connection]:
+        """A read-only transaction. With `words`, sequential scans are ruled out: the planner
+        prices a tsquery test per row as cheap and, at 8 % estimated matches, scanned all
+        3,000 documents (13.6 ms) instead of asking the GIN index (0.5 ms)."""
+        self._ensure()
+        with self.engine.connect() as conn:
+            if words:
+                conn.execute(text("SET LOCAL enable_seqscan = off"))
+            yield conn
+            conn.rollback()
+
+    # --- writing -------------------------------------------------------------------------
+
+    def index(self, docs: Iterable[ProductDoc]) -> None:
+        """Add or replace documents, matched by id, in one transaction (the last of several
+        documents with the same id wins)."""
+        batch = {doc.id: doc for doc in docs}
+        if not batch:
+            return
+        self._ensure()
+        rows = [doc_row(batch[pid]) for pid in sorted(batch)]
+        pairs: set[tuple[str, str]] = set()
+        for doc in batch.values():
+            pairs |= vocab_pairs(doc)
+        with self.engine.begin() as conn:
+            conn.execute(text(f"SET LOCAL lock_timeout = '{WRITE_LOCK_TIMEOUT}'"))
+            added = _upsert(conn, self.docs, rows, replace=True)
+            _add_vocab(conn, self.vocab, pairs)
+            self._count(conn, added)
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Remove documents by id; unknown ids are ignored."""
+        keys = sorted({int(i) for i in ids})
+        if not keys:
+            return
+        self._ensure()
+        with self.engine.begin() as conn:
+            conn.execute(text(f"SET LOCAL lock_timeout = '{WRITE_LOCK_TIMEOUT}'"))
+            removed = conn.execute(
+                self.docs.delete().where(self.docs.c.id.in_(keys)).returning(self.docs.c.id)
+            ).all()
+            self._count(conn, -len(removed))
+
+    def _count(self, conn: Connection, delta: int, absolute: bool = False) -> None:
+        """Move the document counter by `delta` (or set it), after the rows it counts, so
+        writers lock rows in one order: documents, vocabulary, counter."""
+        if not delta and not absolute:
+            return
+        value = (
+            cast(delta, Text)
+            if absolute
+            else cast(cast(self.meta.c.value, BigInteger) + delta, Text)
+        )
+        conn.execute(self.meta.update().where(self.meta.c.key == "documents").values(value=value))
+
+    def rebuild(self, docs: Iterable[ProductDoc]) -> int:
+        """Fill new tables from `docs` and swap them in at commit; the first occurrence of a
+        duplicated id wins. Returns the number of documents."""
+        self._ensure()
+        build = MetaData(schema=self.schema)
+        new_docs, new_vocab = make_tables(build, BUILD_SUFFIX)
+        preparer = self.engine.dialect.identifier_preparer
+        schema = preparer.quote_schema(self.schema)
+        seen: set[int] = set()
+        pairs: set[tuple[str, str]] = set()
+        with self.engine.begin() as conn:
+            conn.execute(
+                text(f"LOCK TABLE {self._docs_sql}, {self._vocab_sql} IN SHARE ROW EXCLUSIVE MODE")
+            )
+            conn.execute(CreateTable(new_docs))
+            conn.execute(CreateTable(new_vocab))
+            stream = iter(docs)
+            while chunk := list(islice(stream, REBUILD_BATCH)):
+                rows = []
+                for doc in chunk:
+                    if doc.id not in seen:
+                        seen.add(doc.id)
+                        rows.append(doc_row(doc))
+                        pairs |= vocab_pairs(doc)
+                _upsert(conn, new_docs, rows, replace=False)
+            _add_vocab(conn, new_vocab, pairs)
+            for index in new_docs.indexes:
+                index.create(conn)
+            conn.execute(text(f"ANALYZE {preparer.format_table(new_docs)}"))
+            conn.execute(text(f"ANALYZE {preparer.format_table(new_vocab)}"))
+            conn.execute(text(f"DROP TABLE {self._docs_sql}, {self._vocab_sql}"))
+            renames = [(new_docs.name, self.docs.name), (new_vocab.name, self.vocab.name)]
+            for old, new in renames:
+                conn.execute(
+                    text(
+                        f"ALTER TABLE {schema}.{preparer.quote(old)} "
+                        f"RENAME TO {preparer.quote(new)}"
+                    )
+                )
+                conn.execute(
+                    text(
+                        f"ALTER INDEX {schema}.{preparer.quote(old + '_pkey')} "
+                        f"RENAME TO {preparer.quote(new + '_pkey')}"
+                    )
+                )
+            for index, live in zip(new_docs.indexes, self.docs.indexes, strict=True):
+                conn.execute(
+                    text(
+                        f"ALTER INDEX {schema}.{preparer.quote(str(index.name))} "
+                        f"RENAME TO {preparer.quote(str(live.name))}"
+                    )
+                )
+            conn.execute(
+                self.meta.update()
+                .where(self.meta.c.key == "schema_version")
+                .values(value=SCHEMA_VERSION)
+            )
+            self._count(conn, len(seen), absolute=True)
+        return len(seen)
+
+    @contextmanager
+    def sync_lock(self, timeout_s: float) -> Iterator[None]:
+        """An advisory lock shared by every process and host using this index, held while
+        the app applies its outbox (so two hosts never write one product's old and new
+        state out of order). Raises TimeoutError after `timeout_s`."""
+        key = lock_key(self.schema, "sync")
+        deadline = time.monotonic() + timeout_s
+        with self.engine.connect() as conn:
+            while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+                conn.commit()
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"search sync lock busy for {timeout_s}s")
+                time.sleep(SYNC_LOCK_POLL_S)
+            conn.commit()
+            try:
+                yield
+            finally:
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    conn.commit()
+                except Exception:
+                    conn.invalidate()  # closing the session releases the lock
+                    raise
+
+    # --- reading -------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        """Ranked ids with highlights, facet counts and a spelling suggestion."""
+        page = max(1, int(query.page))
+        per_page = min(MAX_PER_PAGE, max(1, int(query.per_page)))
+        sort = query.sort if query.sort in SORTS else "relevance"
+        offset = (page - 1) * per_page
+        words = parse_words(query.text)
+        suggestion = None
+        with self._reading(words=bool(words)) as conn:
+            mode = "and" if words else None
+            rows = page_rows(conn, self._tables, query, words, mode, sort, offset, per_page)
+            if words and rows.counts.matched == 0:
+                suggestion = suggest(conn, self._tables, words)
+                if len(words) > 1:
+                    rows = page_rows(conn, self._tables, query, words, "or", sort, offset, per_page)
+        terms = _terms(words)
+        hits = tuple(_hit(row, terms) for row in rows.hits)
+        return SearchPage(
+            total=rows.counts.total,
+            page=page,
+            per_page=per_page,
+            hits=hits,
+            facets=_facets(rows.counts.facets),
+            suggestion=suggestion,
+        )
+
+    def autocomplete(self, prefix: str, limit: int = 8) -> list[str]:
+        """Product names whose words match `prefix`, the last word as a prefix."""
+        words = parse_words(prefix, min_prefix=1)
+        if not words or limit <= 0:
+            return []
+        with self._reading(words=True) as conn:
+            candidates = autocomplete_names(conn, self._tables, words, limit * 4)
+        names: list[str] = []
+        seen: set[str] = set()
+        for name in candidates:
+            key = normalize_key(name)
+            if name and key not in seen:
+                seen.add(key)
+                names.append(name)
+                if len(names) >= limit:
+                    break
+        return names
+
+    def indexed_ids(self) -> set[int]:
+        with self._reading() as conn:
+            return set(conn.execute(self.docs.select().with_only_columns(self.docs.c.id)).scalars())
+
+    def schema_outdated(self) -> bool:
+        """Whether the tables were made by another version of this module: rebuild them."""
+        with self._reading() as conn:
+            version = conn.execute(
+                self.meta.select()
+                .with_only_columns(self.meta.c.value)
+                .where(self.meta.c.key == "schema_version")
+            ).scalar()
+        return version != SCHEMA_VERSION
+
+    def check(self, expected_ids: Iterable[int]) -> Drift:
+        expected = frozenset(int(i) for i in expected_ids)
+        outdated = self.schema_outdated()
+        indexed = frozenset() if outdated else frozenset(self.indexed_ids())
+        return Drift(missing=expected - indexed, extra=indexed - expected, outdated=outdated)
+
+
+def _terms(words: list[QueryWord]) -> Terms:
+    prefix = words[-1].folded if words and words[-1].prefix else None
+    return Terms(frozenset(w.folded for w in words), prefix)
+
+
+def _hit(row: list[Any], terms: Terms) -> SearchHit:
+    pid, score, name, description = row
+    if not terms:
+        return SearchHit(id=int(pid), score=float(score))
+    highlights = {"name": mark(name or "", terms)}
+    fragment = snippet(description or "", terms)
+    if fragment is not None:
+        highlights["description"] = fragment
+    return SearchHit(id=int(pid), score=float(score), highlights=highlights)
+
+
+def _facets(counts: dict[str, dict[str, int]]) -> dict[str, tuple[FacetCount, ...]]:
+    """Most frequent first, then by value (as the Whoosh backend orders them)."""
+    return {
+        field: tuple(
+            FacetCount(v, n) for v, n in sorted(values.items(), key=lambda p: (-p[1], p[0]))
+        )
+        for field, values in counts.items()
+    }
