@@ -90,6 +90,11 @@ serve: setup
 PG_TEST_DIR := $(CURDIR)/instance/test-postgres
 PG_TEST_PORT ?= 55433
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
+# The second pass leaves out what cannot differ on PostgreSQL, to stay within CI's time:
+# tests that never open a database, and the page checks (axe, phone widths, Nu), which
+# check rendered HTML; the same pages' HTTP tests and the browser journeys do run on it.
+# `make test PG_PASS_ARGS=` runs everything on both.
+PG_PASS_ARGS ?= -m "not page_checks and not no_database"
 
 test: setup system-deps $(NODE_STAMP)
 	$(BIN)/ruff check .

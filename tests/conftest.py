@@ -134,3 +134,25 @@ def login_as(app: Flask, client):  # type: ignore[no-untyped-def]
         return user
 
     return _login
+
+
+# Helpers whose presence in a test's body makes it a browser or HTML-validity page check.
+PAGE_CHECK_HELPERS = ("browser_page_problems", "html_problems", "live_browser", "open_page(")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests by what they exercise, so `make test` can choose per pass (see Makefile):
+    `page_checks` (axe, phone widths, the Nu checker: they check rendered HTML and CSS) and
+    `no_database` (tests that never open a database: nothing differs on PostgreSQL)."""
+    import inspect
+
+    for item in items:
+        function = getattr(item, "function", None)
+        try:
+            source = inspect.getsource(function) if function else ""
+        except (OSError, TypeError):
+            source = ""
+        if any(helper in source for helper in PAGE_CHECK_HELPERS):
+            item.add_marker(pytest.mark.page_checks)
+        if "migrated_db" not in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.no_database)

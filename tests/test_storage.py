@@ -110,7 +110,7 @@ def test_local_put_replaces_atomically_and_leaves_no_temp_file(tmp_path: Path):
     assert all_files(tmp_path) == ["k/file.bin"]
 
 
-@pytest.mark.parametrize("error", [errno.EIO, errno.ENOSPC])
+@pytest.mark.parametrize("error", [errno.EIO, errno.ENOSPC], ids=["EIO", "ENOSPC"])
 def test_local_write_failure_removes_the_temp_file_and_keeps_the_old_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: int
 ):
@@ -138,7 +138,7 @@ def test_local_write_failure_removes_the_temp_file_and_keeps_the_old_one(
         assert not isinstance(caught.value, StorageError)
 
 
-@pytest.mark.parametrize("error", [errno.EDQUOT, errno.EFBIG])
+@pytest.mark.parametrize("error", [errno.EDQUOT, errno.EFBIG], ids=["EDQUOT", "EFBIG"])
 def test_quota_and_file_size_limits_count_as_a_full_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: int
 ):

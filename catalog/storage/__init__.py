@@ -2,8 +2,8 @@
 
 Two areas: ``uploads`` (the public image variants, served by /anh/…) and ``private``
 (certificate scans and officials' import files, never served publicly). With
-CHOVIET_S3_BUCKET set both live in that bucket, under ``<prefix>uploads/`` and
-``<prefix>private/``; otherwise in UPLOADS_DIR and PRIVATE_DIR, as they always have.
+CHOVIET_S3_BUCKET set both live in that bucket, under ``<prefix>/uploads/`` and
+``<prefix>/private/``; otherwise in UPLOADS_DIR and PRIVATE_DIR, as they always have.
 Each app builds its storages once (kept in ``app.extensions``).
 """
 
