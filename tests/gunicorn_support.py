@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,9 @@ class Gunicorn:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
+    def _dump_stuck(self, ready: list[int]) -> None:
+        _dump_stuck_workers(self, ready)
+
     def ready_pids(self) -> list[int]:
         """Workers that have finished creating the app (their start-up check is logged)."""
         ready = {int(pid) for pid in READY.findall(self.log())}
@@ -78,8 +81,20 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited ({self.process.returncode}):\n{self.log()}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start in {timeout}s:\n{self.log()[-4000:]}")
+                self._dump_stuck(pids)
+                raise RuntimeError(
+                    f"gunicorn workers not all ready in {timeout}s (workers {self.worker_pids()},"
+                    f" ready {pids}):\n{self.log()[-12000:]}"
+                )
             time.sleep(0.1)
+
+
+def _dump_stuck_workers(server: Gunicorn, ready: list[int]) -> None:
+    """SIGABRT the workers that never got ready: faulthandler writes their stacks to the log."""
+    for pid in set(server.worker_pids()) - set(ready):
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGABRT)
+    time.sleep(1.0)
 
 
 def _answers(url: str) -> bool:
@@ -107,6 +122,7 @@ def server_env(app: Flask, port: int, workers: int, threads: int) -> dict[str, s
             "CHOVIET_BIND": f"127.0.0.1:{port}",
             "CHOVIET_SITE_URL": f"http://127.0.0.1:{port}",
             "CHOVIET_LOG_FORMAT": "text",
+            "PYTHONFAULTHANDLER": "1",  # a stuck worker's stack, on SIGABRT (see above)
             # info: the start-up check logs "start-up check (pid N)" once a worker is ready.
             "CHOVIET_LOG_LEVEL": "info",
         }

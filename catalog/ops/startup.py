@@ -104,9 +104,13 @@ def drift_problem(path: Path) -> str | None:
 
 
 def _migrated() -> bool:
-    names = ("products", "index_outbox")
-    inspector = inspect(db.engine)
-    return all(inspector.has_table(name) for name in names)
+    """Whether the tables exist; read-only, so that it never waits for the write lock."""
+    token = mark_read_only(True)
+    try:
+        inspector = inspect(db.engine)
+        return all(inspector.has_table(name) for name in ("products", "index_outbox"))
+    finally:
+        reset_read_only(token)
 
 
 def _clear(path: Path) -> None:
