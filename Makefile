@@ -17,8 +17,8 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
 # What pip cannot install: Debian's Chromium (browser tests), Java (the HTML checker), npm,
@@ -89,7 +89,7 @@ serve: setup
 # and start their own redis-server; CHOVIET_REQUIRE_SERVICES turns a missing one into a failure.
 PG_TEST_DIR := $(CURDIR)/instance/test-postgres
 PG_TEST_PORT ?= 55433
-PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile --durations=15
 # The second pass leaves out what cannot differ on PostgreSQL, to stay within CI's time:
 # tests that never open a database, and the page checks (axe, phone widths, Nu), which
 # check rendered HTML; the same pages' HTTP tests and the browser journeys do run on it.

@@ -4,6 +4,7 @@ no-sideways-scroll check on a page open in Chromium. Missing tools fail loudly, 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator, Mapping
@@ -64,8 +65,10 @@ def page_problems(
     shot: Path | None = None,
 ) -> list[str]:
     """axe-core violations (all, or only those of the given impacts) and sideways scrolling
-    of the page currently open; also saves a full-page screenshot, at `shot` when given,
-    else under tests/artifacts/ as <name>-<width>.png."""
+    of the page currently open. Saves a full-page screenshot at `shot` when given (the
+    browser journeys), else under tests/artifacts/ as <name>-<width>.png only when
+    CHOVIET_TEST_SCREENSHOTS=1: encoding hundreds of full-page PNGs is a large share of the
+    suite's time, and nobody looks at them on a passing run."""
     # Evaluated through DevTools, not added as an inline <script>: the pages' Content
     # Security Policy (script-src 'self') would block that, and must stay in force.
     page.evaluate(axe + "\n;0")
@@ -82,9 +85,11 @@ def page_problems(
     )
     if overflow > 0:
         problems.append(f"{name}: scrolls sideways by {overflow}px at {width}px")
-    shot = shot or ARTIFACTS / f"{name}-{width}.png"
-    shot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shot), full_page=True)
+    if shot is None and os.environ.get("CHOVIET_TEST_SCREENSHOTS") == "1":
+        shot = ARTIFACTS / f"{name}-{width}.png"
+    if shot is not None:
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
     return problems
 
 

@@ -30,3 +30,28 @@ def test_requirements_are_pinned():
             if not line or line.startswith("-r "):
                 continue
             assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", line), line
+
+
+def _pins(name: str) -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / name).read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            package, version = line.split("==")
+            pins[re.sub(r"\[.*\]", "", package).lower().replace("_", "-")] = version
+    return pins
+
+
+def test_constraints_pin_every_installed_distribution_and_agree_with_requirements():
+    """constraints.txt locks the transitive dependencies too; a direct pin that disagrees
+    with it, or an installed distribution it does not name, means it is out of date."""
+    locked = _pins("constraints.txt")
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for package, version in _pins(name).items():
+            assert locked.get(package) == version, (name, package, version, locked.get(package))
+    installed = {
+        d.metadata["Name"].lower().replace("_", "-"): d.version for d in metadata.distributions()
+    }
+    for package in ("pip", "setuptools", "wheel"):
+        installed.pop(package, None)
+    assert {p: v for p, v in installed.items() if locked.get(p) != v} == {}
