@@ -27,6 +27,7 @@ from .promotion import (
     story_producers,
     story_products,
 )
+from .site import SiteVersion
 
 __all__ = [
     "ORDER_STATES",
@@ -68,5 +69,6 @@ __all__ = [
     "ProductImage",
     "Province",
     "ProvinceAlias",
+    "SiteVersion",
     "User",
 ]

@@ -51,6 +51,22 @@ class Product(db.Model):
     __table_args__ = (
         UniqueConstraint("producer_id", "name_key", name="uq_product_producer_name"),
         Index("ix_products_public", "status", "province_id", "category_id"),
+        # Covering index for the public counts and facets (browse.facet_counts, totals): every
+        # column they read, so the full-catalogue passes never touch the table itself.
+        Index(
+            "ix_products_public_facets",
+            "status",
+            "producer_id",
+            "province_id",
+            "category_id",
+            "ocop_stars",
+            "certificate_revoked",
+            "certificate_expires_on",
+            "certificate_year",
+        ),
+        # The listings' default sort (newest published first) and the home page's chosen row.
+        Index("ix_products_public_recent", "status", "published_at", "id"),
+        Index("ix_products_featured", "featured", "featured_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

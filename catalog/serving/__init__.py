@@ -7,6 +7,7 @@ import logging
 
 from flask import Flask
 
+from ..page_cache import init_page_cache
 from .cookieless import init_cookieless
 from .headers import init_headers
 from .health import init_health
@@ -37,6 +38,9 @@ def init_serving(app: Flask) -> None:
     init_static_assets(app)
     init_health(app)
     init_cookieless(app)
+    # Before the request log: its request-id hook must still come first, then the page cache
+    # answers hits ahead of every other hook (catalog/page_cache.py).
+    init_page_cache(app)
     # Last: its after_request hook goes to the front of the list, so it runs after every
     # other one (including /healthz's) and logs the final status.
     init_request_log(app)
