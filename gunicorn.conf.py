@@ -41,3 +41,10 @@ raw_env = [
     # The app warns at start-up when several workers count rate limits in memory.
     f"CHOVIET_WORKERS={workers}",
 ]
+# gunicorn's control socket (gunicornc) defaults to one path per user ($HOME/.gunicorn), so
+# two servers on a host (a blue/green switch, the tests, make bench-load) would take it from
+# each other. Off unless CHOVIET_CONTROL_SOCKET names a path for this server.
+control_socket = os.environ.get("CHOVIET_CONTROL_SOCKET", "").strip() or None
+control_socket_disable = control_socket is None
+if control_socket is None:
+    del control_socket

@@ -50,7 +50,7 @@ def expiring_in(curator: User, product: Product, days: int):  # type: ignore[no-
 
 def freeze_today(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
     """Make date.today() return `day` where certificate states are computed (the models
-    and the certificates service)."""
+    and the certificates service), and in the page cache's key, as a real new day would."""
 
     class FrozenDate(date):
         @classmethod
@@ -59,7 +59,8 @@ def freeze_today(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
 
     import catalog.models.certificates as cert_module
     import catalog.models.products as product_module
+    import catalog.page_cache as page_cache_module
     import catalog.services.certificates as service_module
 
-    for module in (product_module, cert_module, service_module):
+    for module in (product_module, cert_module, service_module, page_cache_module):
         monkeypatch.setattr(module, "date", FrozenDate)
