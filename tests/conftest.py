@@ -72,6 +72,7 @@ def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         upgrade()
         geo.ensure_reference_data()
         close_app(app)
+    databases.keep_spares(instance)
     yield instance
     databases.drop(instance)
 
@@ -156,3 +157,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.page_checks)
         if "migrated_db" not in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.no_database)
+    # Long modules first: xdist hands out whole modules in this order, so the last minutes
+    # are not one long module running while the other worker idles.
+    heavy = ("slow", "page_checks", "gunicorn", "browser")
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in heavy))

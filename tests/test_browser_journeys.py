@@ -31,7 +31,8 @@ from tests.orders_support import shop
 from tests.page_checks import VIEWPORTS
 from tests.producer_support import cao_bang_ward, draft, jpeg, owner
 
-pytestmark = pytest.mark.slow
+# `browser`: the PostgreSQL pass of `make test` leaves these out (see the Makefile).
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 SIZES = list(VIEWPORTS)
 
 NUTS = "Hạt dẻ Trùng Khánh"

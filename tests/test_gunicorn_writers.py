@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from catalog.extensions import db
@@ -80,6 +81,7 @@ def approve(base_url: str, email: str, producer_ids: list[int]) -> list[tuple[in
     return results
 
 
+@pytest.mark.gunicorn
 def test_parallel_writers_under_gunicorn_lose_nothing(app, tmp_path):
     cao_bang = province("Cao Bằng").id
     officials = [

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import requests
 from sqlalchemy import select
 
@@ -167,6 +168,7 @@ def _variant_files_exist(uploads: Path, digest: str) -> bool:
     return all((uploads / variant_key(digest, size)).is_file() for size in SIZES)
 
 
+@pytest.mark.gunicorn
 def test_killing_workers_mid_write_loses_no_acknowledged_write(app, runner, tmp_path):
     cao_bang = province("Cao Bằng").id
     official = make_official()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 
@@ -13,3 +15,11 @@ def init_ops(app: Flask) -> None:
     app.cli.add_command(ops_cli)
     if startup.enabled(app.config):
         startup.check_and_repair(app)
+    elif not app.config.get("TESTING"):
+        # Said in the log all the same, so a process that watches the log for started
+        # workers (tests/gunicorn_support.py) sees every backend's workers start.
+        startup.log.info(
+            "search index start-up check (pid %d): not needed for the %s backend or turned off",
+            os.getpid(),
+            app.config.get("SEARCH_BACKEND"),
+        )
