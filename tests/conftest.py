@@ -157,6 +157,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.page_checks)
         if "migrated_db" not in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.no_database)
+        if "demo_app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.demo_pages)
     # Long modules first: xdist hands out whole modules in this order, so the last minutes
     # are not one long module running while the other worker idles.
     heavy = ("slow", "page_checks", "gunicorn", "browser")
