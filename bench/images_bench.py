@@ -119,7 +119,7 @@ def _status_kb(field: str) -> int:
 def child(path: str, uploads: str, trace: bool) -> None:
     import tracemalloc
 
-    from catalog.services.images import store_image
+    from catalog.platform.images import store_image
 
     data = Path(path).read_bytes()
     baseline_kb = _status_kb("VmRSS")
@@ -212,7 +212,7 @@ def bench(path: Path, fmt: str, runs: int) -> Result:
 
 
 def profile(path: Path) -> str:
-    from catalog.services.images import store_image
+    from catalog.platform.images import store_image
 
     data = path.read_bytes()
     with tempfile.TemporaryDirectory(prefix="bench-uploads-") as uploads:

@@ -57,8 +57,9 @@ def build_instance(instance: Path, products: int, seed: int) -> dict[str, Any]:
     from flask_migrate import upgrade
 
     from catalog import create_app
+    from catalog.demo import demo
     from catalog.extensions import db
-    from catalog.services import demo, search_sync
+    from catalog.platform import search_sync
 
     app = create_app()
     timings: dict[str, float] = {}
@@ -94,7 +95,7 @@ def add_generated_products(n: int, seed: int) -> int:
     from catalog.database import write_transaction
     from catalog.extensions import db
     from catalog.models import Category, Producer, Product, Province
-    from catalog.vietnamese import normalize_key, slugify
+    from catalog.platform.vietnamese import normalize_key, slugify
 
     province_ids = dict(db.session.execute(select(Province.slug, Province.id)).all())
     category_ids = dict(db.session.execute(select(Category.slug, Category.id)).all())

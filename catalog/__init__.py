@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request
 
-from .config import PROJECT_ROOT, load_settings
-from .database import configure_engine, mark_read_only, reset_read_only
-from .extensions import csrf, db, limiter, migrate
-from .serving.request_log import configure_logging
+from catalog.config import PROJECT_ROOT, load_settings
+from catalog.database import configure_engine, mark_read_only, reset_read_only
+from catalog.extensions import csrf, db, limiter, migrate
+from catalog.serving.request_log import configure_logging
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -47,8 +48,8 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     csrf.init_app(app)
     limiter.init_app(app)
-    from .i18n import init_i18n
-    from .security import init_security
+    from catalog.web.i18n import init_i18n
+    from catalog.web.security import init_security
 
     init_i18n(app)
 
@@ -57,8 +58,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_after_commit(app: Flask) -> None:
     """Apply index changes and send e-mails right after the transaction that queued them."""
-    from .database import MAIL_FLAG, OUTBOX_FLAG, on_commit
-    from .services import mail, search_sync
+    from catalog.database import MAIL_FLAG, OUTBOX_FLAG, on_commit
+    from catalog.platform import mail, search_sync
 
     on_commit(OUTBOX_FLAG, search_sync.apply_pending_quietly)
     on_commit(MAIL_FLAG, mail.deliver_pending_quietly)
@@ -74,7 +75,7 @@ def register_request_hooks(app: Flask) -> None:
     def _apply_leftover_outbox() -> None:
         if request.endpoint in ("static", "healthz"):  # /healthz reports the lag, untouched
             return
-        from .services import search_sync
+        from catalog.platform import search_sync
 
         search_sync.apply_if_pending()
 
@@ -85,45 +86,81 @@ def register_request_hooks(app: Flask) -> None:
             reset_read_only(token)
 
 
-def register_blueprints(app: Flask) -> None:
-    from .account import bp as account_bp
-    from .api import bp as api_bp
-    from .official import bp as official_bp
-    from .producer import bp as producer_bp
-    from .public import bp as public_bp
+# The routes' table of contents: every feature's view modules, by audience. Importing one
+# registers its routes on its audience's blueprint (catalog.web.blueprints).
+VIEW_MODULES = (
+    "catalog.catalogue.public_views",
+    "catalog.catalogue.search_views",
+    "catalog.catalogue.seo_views",
+    "catalog.catalogue.open_data_views",
+    "catalog.catalogue.media_views",
+    "catalog.catalogue.api_views",
+    "catalog.catalogue.api_product_views",
+    "catalog.catalogue.openapi",
+    "catalog.listings.producer_views",
+    "catalog.listings.producer_listing_views",
+    "catalog.review.official_views",
+    "catalog.review.official_queue_views",
+    "catalog.trust.official_views",
+    "catalog.orders.public_views",
+    "catalog.orders.producer_views",
+    "catalog.complaints.public_views",
+    "catalog.complaints.official_views",
+    "catalog.promotion.public_views",
+    "catalog.promotion.official_views",
+    "catalog.promotion.official_story_views",
+    "catalog.imports.official_views",
+    "catalog.onboarding.official_views",
+    "catalog.onboarding.account_views",
+    "catalog.accounts.account_views",
+    "catalog.accounts.admin_views",
+    "catalog.reports.official_views",
+    "catalog.audit_log.official_views",
+    "catalog.labels.public_views",
+    "catalog.labels.producer_views",
+)
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(account_bp)
-    app.register_blueprint(producer_bp)
-    app.register_blueprint(official_bp)
-    app.register_blueprint(api_bp)
+
+def register_blueprints(app: Flask) -> None:
+    for module in VIEW_MODULES:
+        import_module(module)
+    from .web import blueprints
+
+    for blueprint in (
+        blueprints.public,
+        blueprints.account,
+        blueprints.producer,
+        blueprints.official,
+        blueprints.api,
+    ):
+        app.register_blueprint(blueprint)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from .templating import init_templating
+    from catalog.web.templating import init_templating
 
     init_templating(app)
 
 
 def register_error_pages(app: Flask) -> None:
-    from .errors import init_error_pages
+    from catalog.errors import init_error_pages
 
     init_error_pages(app)
 
 
 def register_serving(app: Flask) -> None:
-    from .serving import init_serving
+    from catalog.serving import init_serving
 
     init_serving(app)
 
 
 def register_ops(app: Flask) -> None:
-    from .ops import init_ops
+    from catalog.ops import init_ops
 
     init_ops(app)
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import init_cli
+    from catalog.cli import init_cli
 
     init_cli(app)

@@ -9,9 +9,10 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from .services import demo, geo, mail, search_sync
-from .services.import_rows import ImportFileError
-from .services.imports import ImportReport, import_file
+from catalog.demo import demo
+from catalog.imports.import_rows import ImportFileError
+from catalog.imports.imports import ImportReport, import_file
+from catalog.platform import geo, mail, search_sync
 
 catalog_cli = AppGroup("catalog", help="Load and maintain the catalogue.")
 search_cli = AppGroup("search", help="Keep the search index in step with the database.")
@@ -138,7 +139,7 @@ def create_user_command(email: str, role: str, provinces: tuple[str, ...]) -> No
     """Create an official (scoped to provinces) or an admin; e-mails a link to set a password."""
     from flask import current_app
 
-    from .services.users import UserError, create_staff
+    from catalog.accounts.users import UserError, create_staff
 
     # Links in the e-mail are built like in a request to the public site address.
     with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
@@ -160,7 +161,7 @@ certificates_cli = AppGroup("certificates", help="OCOP certificates: follow-up a
 @certificates_cli.command("refresh")
 def certificates_refresh_command() -> None:
     """Re-index products whose certificate expired since they were indexed. Run daily."""
-    from .services import certificates
+    from catalog.certificates import certificates
 
     queued = certificates.refresh()
     applied = search_sync.apply_pending()
@@ -174,7 +175,7 @@ officials_cli = AppGroup("officials", help="Trade officials' routine jobs.")
 @click.option("--force", is_flag=True, help="Send even to officials digested in the last 20 h.")
 def digest_command(force: bool) -> None:
     """E-mail each official and admin a summary of what waits for them (run daily)."""
-    from .services.digest import send_digests
+    from catalog.review.digest import send_digests
 
     run = send_digests(force=force)
     click.echo(

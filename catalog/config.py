@@ -117,7 +117,7 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "WORKERS": _env_int("WORKERS", 1),
         "HEALTH_MIN_FREE_MB": _env_int("HEALTH_MIN_FREE_MB", 500),
         "HEALTH_MAX_OUTBOX_AGE_S": _env_int("HEALTH_MAX_OUTBOX_AGE_S", 300),
-        # Whole public pages for anonymous visitors, per process (catalog/page_cache.py).
+        # Whole public pages for anonymous visitors, per process (catalog/serving/page_cache.py).
         "PAGE_CACHE": _env("PAGE_CACHE", "1"),
         "PAGE_CACHE_MB": _env("PAGE_CACHE_MB", "64"),
         "PAGE_CACHE_TTL_S": _env("PAGE_CACHE_TTL_S", "60"),

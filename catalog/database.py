@@ -24,7 +24,7 @@ from contextvars import ContextVar
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import db
+from catalog.extensions import db
 
 _read_only: ContextVar[bool] = ContextVar("choviet_read_only", default=False)
 
@@ -112,8 +112,8 @@ def write_transaction() -> Iterator[None]:
     token = _read_only.set(False)
     try:
         yield
-        # Cached pages in every process go stale with this commit (catalog/page_cache.py).
-        from .models.site import bump_site_version
+        # Cached pages in every process go stale with this commit (catalog/serving/page_cache.py).
+        from catalog.models.site import bump_site_version
 
         bump_site_version()
         session.commit()

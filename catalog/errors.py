@@ -7,8 +7,8 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
-from .storage import StorageError, refused_status
+from catalog.extensions import db
+from catalog.storage import StorageError, refused_status
 
 log = logging.getLogger(__name__)
 

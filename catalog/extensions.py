@@ -21,5 +21,5 @@ csrf = CSRFProtect()
 # Limits are declared per route; storage comes from CHOVIET_RATELIMIT_STORAGE_URI
 # (memory:// counts per process: use Redis once there are several workers).
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
-# Locale selection and the language cookie are wired in catalog/i18n.py.
+# Locale selection and the language cookie are wired in catalog/web/i18n.py.
 babel = Babel()

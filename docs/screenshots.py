@@ -16,11 +16,13 @@ from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
 from catalog import create_app
+from catalog.accounts import accounts, users
 from catalog.database import write_transaction
+from catalog.demo import demo
 from catalog.extensions import db
 from catalog.models import Campaign, Product
 from catalog.models._common import utcnow
-from catalog.services import accounts, demo, search_sync, users
+from catalog.platform import search_sync
 from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
 
 OFFICIAL = "can-bo@bac-ninh.example"

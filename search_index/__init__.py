@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import SearchBackend
-from .types import SORTS, Drift, FacetCount, ProductDoc, SearchHit, SearchPage, SearchQuery
+from search_index.base import SearchBackend
+from search_index.types import (
+    SORTS,
+    Drift,
+    FacetCount,
+    ProductDoc,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+)
 
 __all__ = [
     "SORTS",
@@ -36,15 +44,15 @@ def get_backend(settings: dict[str, Any]) -> SearchBackend:
     """
     name = str(settings.get("backend") or "whoosh").lower()
     if name == "whoosh":
-        from .whoosh_backend import WhooshBackend
+        from search_index.whoosh_backend import WhooshBackend
 
         path = settings.get("path")
         if not path:
             raise ValueError("the whoosh search backend needs a 'path'")
         return WhooshBackend(path)
     if name == "postgres":
-        from .postgres_backend import PostgresBackend
-        from .postgres_schema import DEFAULT_SCHEMA
+        from search_index.postgres_backend import PostgresBackend
+        from search_index.postgres_schema import DEFAULT_SCHEMA
 
         url = settings.get("url")
         if not url:

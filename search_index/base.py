@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from .types import Drift, ProductDoc, SearchPage, SearchQuery
+from search_index.types import Drift, ProductDoc, SearchPage, SearchQuery
 
 
 class SearchBackend(Protocol):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from html import escape
 
-from .text import WORD_RE, fold, fold_word, nfc
+from search_index.text import WORD_RE, fold, fold_word, nfc
 
 SNIPPET_CHARS = 200
 _LEAD_CHARS = 60

@@ -45,9 +45,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.schema import CreateTable
 
-from .highlight import Terms, mark, snippet
-from .postgres_query import Tables, autocomplete_names, page_rows
-from .postgres_schema import (
+from search_index.highlight import Terms, mark, snippet
+from search_index.postgres_query import Tables, autocomplete_names, page_rows
+from search_index.postgres_schema import (
     BUILD_SUFFIX,
     DEFAULT_SCHEMA,
     SCHEMA_VERSION,
@@ -58,9 +58,9 @@ from .postgres_schema import (
     make_tables,
     vocab_pairs,
 )
-from .postgres_suggest import suggest
-from .text import normalize_key
-from .types import (
+from search_index.postgres_suggest import suggest
+from search_index.text import normalize_key
+from search_index.types import (
     SORTS,
     Drift,
     FacetCount,
@@ -69,8 +69,8 @@ from .types import (
     SearchPage,
     SearchQuery,
 )
-from .whoosh_search import MAX_PER_PAGE
-from .whoosh_view import QueryWord, parse_words
+from search_index.whoosh_search import MAX_PER_PAGE
+from search_index.whoosh_view import QueryWord, parse_words
 
 WRITE_LOCK_TIMEOUT = "60s"  # like the Whoosh writer's wait for its lock
 REBUILD_BATCH = 1000

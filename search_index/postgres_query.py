@@ -25,11 +25,11 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from .postgres_schema import FIELD_TAGS
-from .types import FACET_FIELDS, SearchQuery
-from .whoosh_rank import ACCENT_BOOST, PREFIX_BOOST
-from .whoosh_schema import PREFIX_FIELDS, TEXT_FIELDS
-from .whoosh_view import QueryWord
+from search_index.postgres_schema import FIELD_TAGS
+from search_index.types import FACET_FIELDS, SearchQuery
+from search_index.whoosh_rank import ACCENT_BOOST, PREFIX_BOOST
+from search_index.whoosh_schema import PREFIX_FIELDS, TEXT_FIELDS
+from search_index.whoosh_view import QueryWord
 
 # (tag, boost, prefix allowed) per searchable field, name first.
 Field = tuple[str, float, bool]

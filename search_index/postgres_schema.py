@@ -40,9 +40,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from .text import WORD_RE, accent_key, fold_word, nfc, words
-from .types import ProductDoc
-from .whoosh_schema import MAX_NWORDS
+from search_index.text import WORD_RE, accent_key, fold_word, nfc, words
+from search_index.types import ProductDoc
+from search_index.whoosh_schema import MAX_NWORDS
 
 SCHEMA_VERSION = "1"
 DEFAULT_SCHEMA = "choviet_search"

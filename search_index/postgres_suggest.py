@@ -16,8 +16,14 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from .postgres_query import ALL_FIELDS, Tables, field_frequencies, word_query, words_found
-from .whoosh_view import QueryWord
+from search_index.postgres_query import (
+    ALL_FIELDS,
+    Tables,
+    field_frequencies,
+    word_query,
+    words_found,
+)
+from search_index.whoosh_view import QueryWord
 
 MAX_CANDIDATES = 5000
 MAX_SCORED = 50

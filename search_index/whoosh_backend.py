@@ -38,12 +38,12 @@ from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
 
-from .generations import Generations
-from .types import Drift, ProductDoc, SearchPage, SearchQuery
-from .whoosh_schema import UnscoredCodec, doc_fields, make_schema
-from .whoosh_search import autocomplete, search
-from .whoosh_segments import OpenSegments
-from .whoosh_view import IndexView
+from search_index.generations import Generations
+from search_index.types import Drift, ProductDoc, SearchPage, SearchQuery
+from search_index.whoosh_schema import UnscoredCodec, doc_fields, make_schema
+from search_index.whoosh_search import autocomplete, search
+from search_index.whoosh_segments import OpenSegments
+from search_index.whoosh_view import IndexView
 
 WRITE_TIMEOUT_S = 60.0
 WRITE_DELAY_S = 0.02

@@ -24,8 +24,8 @@ from whoosh import columns, fields, formats
 from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.whoosh3 import W3Codec
 
-from .text import WORD_RE, accent_key, fold_word, nfc, words
-from .types import ProductDoc
+from search_index.text import WORD_RE, accent_key, fold_word, nfc, words
+from search_index.types import ProductDoc
 
 # Searchable fields: (accent-kept field, folded field, boost). Name matters most.
 TEXT_FIELDS: tuple[tuple[str, str, float], ...] = (

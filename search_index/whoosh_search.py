@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from .highlight import Terms, mark, snippet
-from .text import normalize_key
-from .types import FACET_FIELDS, SORTS, FacetCount, SearchHit, SearchPage, SearchQuery
-from .whoosh_rank import Weighted, by_key, by_relevance, by_stars, weighted_sets
-from .whoosh_schema import TEXT_FIELDS
-from .whoosh_segments import EMPTY
-from .whoosh_view import IndexView, QueryWord, parse_words
+from search_index.highlight import Terms, mark, snippet
+from search_index.text import normalize_key
+from search_index.types import FACET_FIELDS, SORTS, FacetCount, SearchHit, SearchPage, SearchQuery
+from search_index.whoosh_rank import Weighted, by_key, by_relevance, by_stars, weighted_sets
+from search_index.whoosh_schema import TEXT_FIELDS
+from search_index.whoosh_segments import EMPTY
+from search_index.whoosh_view import IndexView, QueryWord, parse_words
 
 MAX_PER_PAGE = 100
 

@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .text import accent_key, fold_word, words
-from .types import FACET_FIELDS
-from .whoosh_schema import PREFIX_FIELDS, TEXT_FIELDS
-from .whoosh_segments import OpenSegments, SegmentData
+from search_index.text import accent_key, fold_word, words
+from search_index.types import FACET_FIELDS
+from search_index.whoosh_schema import PREFIX_FIELDS, TEXT_FIELDS
+from search_index.whoosh_segments import OpenSegments, SegmentData
 
 MAX_WORDS = 12
 MAX_WORD_CHARS = 40

@@ -21,7 +21,8 @@ from flask import Flask, g
 from flask_migrate import upgrade
 
 from catalog import create_app
-from catalog.services import demo, geo, search_sync
+from catalog.demo import demo
+from catalog.platform import geo, search_sync
 from tests import databases
 
 SEARCH_BACKEND = os.environ.get("CHOVIET_TEST_SEARCH_BACKEND", "whoosh")

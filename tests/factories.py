@@ -11,8 +11,8 @@ from werkzeug.security import generate_password_hash
 from catalog.database import write_transaction
 from catalog.extensions import db
 from catalog.models import Producer, Province, User
-from catalog.services._common import utcnow
-from catalog.vietnamese import normalize_key, slugify
+from catalog.platform.clock import utcnow
+from catalog.platform.vietnamese import normalize_key, slugify
 
 PASSWORD = "mat-khau-thu-9"
 _serial = count(1)

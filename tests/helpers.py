@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from catalog.services.import_rows import COLUMNS
+from catalog.imports.import_rows import COLUMNS
 
 
 def csv_bytes(*rows: dict[str, str], header: tuple[str, ...] = COLUMNS) -> bytes:

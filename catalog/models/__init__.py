@@ -1,16 +1,16 @@
 """All models, importable from one place (Alembic needs them all loaded)."""
 
-from .certificates import CERTIFICATE_STATES, EVALUATION_TYPES, OcopCertificate
-from .complaints import COMPLAINT_KINDS, COMPLAINT_STATES, Complaint, ComplaintEvent
-from .curation import AuditEntry, ProducerClaim
-from .geo import Province, ProvinceAlias
-from .imports import ImportBatch
-from .mail import MailMessage
-from .market import ORDER_STATES, BlockedPhone, OrderEvent, OrderItem, OrderRequest
-from .outbox import IndexOutbox
-from .people import ROLES, Invitation, ProducerHandover, User, official_provinces
-from .producers import PRODUCER_STATUSES, PRODUCER_TYPES, Producer
-from .products import (
+from catalog.models.certificates import CERTIFICATE_STATES, EVALUATION_TYPES, OcopCertificate
+from catalog.models.complaints import COMPLAINT_KINDS, COMPLAINT_STATES, Complaint, ComplaintEvent
+from catalog.models.curation import AuditEntry, ProducerClaim
+from catalog.models.geo import Province, ProvinceAlias
+from catalog.models.imports import ImportBatch
+from catalog.models.mail import MailMessage
+from catalog.models.orders import ORDER_STATES, BlockedPhone, OrderEvent, OrderItem, OrderRequest
+from catalog.models.outbox import IndexOutbox
+from catalog.models.people import ROLES, Invitation, ProducerHandover, User, official_provinces
+from catalog.models.producers import PRODUCER_STATUSES, PRODUCER_TYPES, Producer
+from catalog.models.products import (
     CERTIFICATE_MONTHS,
     OCOP_STARS,
     PRODUCT_STATUSES,
@@ -18,7 +18,7 @@ from .products import (
     Product,
     ProductImage,
 )
-from .promotion import (
+from catalog.models.promotion import (
     PUBLICATION_STATES,
     STORY_KINDS,
     Campaign,
@@ -27,7 +27,7 @@ from .promotion import (
     story_producers,
     story_products,
 )
-from .site import SiteVersion
+from catalog.models.site import SiteVersion
 
 __all__ = [
     "ORDER_STATES",

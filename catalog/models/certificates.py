@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ._common import UTCDateTime, utcnow
-from .people import User
+from catalog.extensions import db
+from catalog.models._common import UTCDateTime, utcnow
+from catalog.models.people import User
 
 if TYPE_CHECKING:
-    from .products import Product
+    from catalog.models.products import Product
 
 EVALUATION_TYPES = {
     "new": "Đánh giá mới",

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ._common import UTCDateTime, utcnow
-from .geo import Province
-from .people import User
-from .producers import Producer
-from .products import Product
+from catalog.extensions import db
+from catalog.models._common import UTCDateTime, utcnow
+from catalog.models.geo import Province
+from catalog.models.people import User
+from catalog.models.producers import Producer
+from catalog.models.products import Product
 
 COMPLAINT_KINDS = {
     "counterfeit": "Hàng giả, hàng nhái",

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ._common import UTCDateTime, utcnow
-from .people import User
-from .producers import Producer
+from catalog.extensions import db
+from catalog.models._common import UTCDateTime, utcnow
+from catalog.models.people import User
+from catalog.models.producers import Producer
 
 
 class AuditEntryImmutable(RuntimeError):

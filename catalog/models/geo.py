@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from catalog.extensions import db
 
 
 class Province(db.Model):
@@ -39,7 +39,7 @@ class ProvinceAlias(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    # Accent-free, lower-case matching key (see catalog.vietnamese.province_key).
+    # Accent-free, lower-case matching key (see catalog.platform.vietnamese.province_key).
     key: Mapped[str] = mapped_column(String(120), unique=True, index=True)
     legacy: Mapped[bool] = mapped_column(default=False)
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ._common import UTCDateTime, utcnow
-from .people import User
+from catalog.extensions import db
+from catalog.models._common import UTCDateTime, utcnow
+from catalog.models.people import User
 
 
 class ImportBatch(db.Model):

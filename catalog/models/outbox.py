@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from ._common import UTCDateTime, utcnow
+from catalog.extensions import db
+from catalog.models._common import UTCDateTime, utcnow
 
 
 class IndexOutbox(db.Model):

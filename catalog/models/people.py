@@ -8,10 +8,10 @@ from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ._common import UTCDateTime, utcnow
-from .geo import Province
-from .producers import Producer
+from catalog.extensions import db
+from catalog.models._common import UTCDateTime, utcnow
+from catalog.models.geo import Province
+from catalog.models.producers import Producer
 
 ROLES = ("producer", "official", "admin")
 

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ._common import UTCDateTime, utcnow
-from .geo import Province
+from catalog.extensions import db
+from catalog.models._common import UTCDateTime, utcnow
+from catalog.models.geo import Province
 
 if TYPE_CHECKING:
-    from .products import Product
+    from catalog.models.products import Product
 
 PRODUCER_TYPES = {
     "doanh_nghiep": "Doanh nghiệp",

@@ -19,13 +19,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ._common import UTCDateTime, utcnow
-from .geo import Province
-from .producers import Producer
+from catalog.extensions import db
+from catalog.models._common import UTCDateTime, utcnow
+from catalog.models.geo import Province
+from catalog.models.producers import Producer
 
 if TYPE_CHECKING:
-    from .certificates import OcopCertificate
+    from catalog.models.certificates import OcopCertificate
 
 PRODUCT_STATUSES = ("draft", "submitted", "published", "rejected", "changes_requested", "hidden")
 OCOP_STARS = (3, 4, 5)

@@ -8,12 +8,12 @@ from datetime import date, datetime
 from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ._common import UTCDateTime, utcnow
-from .geo import Province
-from .people import User
-from .producers import Producer
-from .products import Product
+from catalog.extensions import db
+from catalog.models._common import UTCDateTime, utcnow
+from catalog.models.geo import Province
+from catalog.models.people import User
+from catalog.models.producers import Producer
+from catalog.models.products import Product
 
 PUBLICATION_STATES = {"draft": "Bản nháp", "published": "Đã đăng"}
 STORY_KINDS = {

@@ -1,6 +1,6 @@
 """The site version: one row whose number every write transaction increments.
 
-Processes keep whole rendered pages in memory (catalog/page_cache.py). A page may be served
+Processes keep whole rendered pages in memory (catalog/serving/page_cache.py). A page may be served
 from there only while the number it was rendered at is still the current one, so a write in
 any process or on any host, committed in the same transaction as the bump, makes every
 cached page stale at once.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from catalog.extensions import db
 
 SITE_VERSION_ID = 1
 _READ = text("SELECT version FROM site_version WHERE id = 1")

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from .errors import OpsError
+from catalog.ops.errors import OpsError
 
 FORMAT = "choviet-backup"
 VERSION = 1

@@ -22,8 +22,8 @@ from typing import Any
 
 from flask import Flask
 
-from . import archive, dbdump
-from .errors import OpsError
+from catalog.ops import archive, dbdump
+from catalog.ops.errors import OpsError
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def target_path(dest: Path, now: datetime) -> Path:
 
 def backup(app: Flask, dest: Path) -> BackupResult:
     """Write the archive to DEST (atomically: a half-written archive never has its name)."""
-    from .restore import app_heads
+    from catalog.ops.restore import app_heads
 
     now = datetime.now(UTC)
     path = target_path(Path(dest), now)

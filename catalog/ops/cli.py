@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .errors import OpsError
+from catalog.ops.errors import OpsError
 
 ops_cli = AppGroup("ops", help="Operating the site: backup and restore.")
 
@@ -18,7 +18,7 @@ ops_cli = AppGroup("ops", help="Operating the site: backup and restore.")
 @click.argument("dest", type=click.Path(path_type=Path))
 def backup_command(dest: Path) -> None:
     """Write one tar.gz (database, uploads, manifest) to DEST (a file or a directory)."""
-    from .backup import backup
+    from catalog.ops.backup import backup
 
     try:
         result = backup(current_app._get_current_object(), dest)  # type: ignore[attr-defined]
@@ -41,7 +41,7 @@ def backup_command(dest: Path) -> None:
 @click.option("--force", is_flag=True, help="Overwrite a target that already holds data.")
 def restore_command(archive: Path, force: bool) -> None:
     """Restore ARCHIVE into this (stopped) instance, then rebuild the search index."""
-    from .restore import restore
+    from catalog.ops.restore import restore
 
     try:
         summary = restore(current_app._get_current_object(), archive, force=force)  # type: ignore[attr-defined]

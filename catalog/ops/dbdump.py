@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.pool import NullPool
 
-from .errors import OpsError
+from catalog.ops.errors import OpsError
 
 # Loaded by `catalog init-reference` (and migrations): a fresh instance has them, so they do
 # not make a target database "non-empty".

@@ -23,11 +23,11 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from flask import Flask
 
-from ..extensions import db
-from ..services import search_sync
-from . import archive, dbdump
-from .backup import area_roots, s3_bucket
-from .errors import OpsError
+from catalog.extensions import db
+from catalog.ops import archive, dbdump
+from catalog.ops.backup import area_roots, s3_bucket
+from catalog.ops.errors import OpsError
+from catalog.platform import search_sync
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class RestoreSummary:
 
 
 def _scripts() -> ScriptDirectory:
-    from .. import MIGRATIONS_DIR
+    from catalog import MIGRATIONS_DIR
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -115,7 +115,7 @@ def _swap_in(staged: Path, root: Path) -> None:
 
 def _rebuild_index(app: Flask) -> int:
     if str(app.config.get("SEARCH_BACKEND") or "whoosh").lower() == "whoosh":
-        from .startup import _clear
+        from catalog.ops.startup import _clear
 
         _clear(Path(app.config["SEARCH_INDEX_DIR"]))
     search_sync.close_backend(app)

@@ -26,14 +26,13 @@ from filelock import FileLock, Timeout
 from flask import Flask
 from sqlalchemy import inspect, select
 
+from catalog.database import mark_read_only, reset_read_only
+from catalog.extensions import db
+from catalog.models import IndexOutbox, Product
+from catalog.platform import search_sync
 from search_index import SearchQuery
 from search_index.generations import POINTER, Generations
 from search_index.whoosh_backend import WhooshBackend
-
-from ..database import mark_read_only, reset_read_only
-from ..extensions import db
-from ..models import IndexOutbox, Product
-from ..services import search_sync
 
 log = logging.getLogger(__name__)
 LOCK_NAME = "search-startup.lock"

@@ -7,12 +7,12 @@ import logging
 
 from flask import Flask
 
-from ..page_cache import init_page_cache
-from .cookieless import init_cookieless
-from .headers import init_headers
-from .health import init_health
-from .request_log import init_request_log
-from .static_assets import init_static_assets
+from catalog.serving.cookieless import init_cookieless
+from catalog.serving.headers import init_headers
+from catalog.serving.health import init_health
+from catalog.serving.page_cache import init_page_cache
+from catalog.serving.request_log import init_request_log
+from catalog.serving.static_assets import init_static_assets
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def init_serving(app: Flask) -> None:
     init_health(app)
     init_cookieless(app)
     # Before the request log: its request-id hook must still come first, then the page cache
-    # answers hits ahead of every other hook (catalog/page_cache.py).
+    # answers hits ahead of every other hook (catalog/serving/page_cache.py).
     init_page_cache(app)
     # Last: its after_request hook goes to the front of the list, so it runs after every
     # other one (including /healthz's) and logs the final status.

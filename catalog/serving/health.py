@@ -26,8 +26,8 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy import func, select, text
 
-from ..extensions import csrf, db, limiter
-from ..models import IndexOutbox
+from catalog.extensions import csrf, db, limiter
+from catalog.models import IndexOutbox
 
 ENDPOINT = "healthz"
 MIB = 1024 * 1024
@@ -123,5 +123,5 @@ def init_health(app: Flask) -> None:
     view = limiter.exempt(csrf.exempt(healthz))
     app.add_url_rule("/healthz", endpoint=ENDPOINT, view_func=view, methods=["GET"])
     # At the front: app-level after_request functions run last-registered first, so this
-    # one runs after the language cookie is set by catalog/i18n.py.
+    # one runs after the language cookie is set by catalog/web/i18n.py.
     app.after_request_funcs.setdefault(None, []).insert(0, _no_cookies)

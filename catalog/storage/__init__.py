@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_request_context
 
-from .base import (
+from catalog.storage.base import (
     InvalidKey,
     Storage,
     StorageError,
@@ -24,7 +24,7 @@ from .base import (
     StoredObject,
     check_key,
 )
-from .local import LocalStorage
+from catalog.storage.local import LocalStorage
 
 __all__ = [
     "InvalidKey",
@@ -57,7 +57,7 @@ def build_storage(config: Any, area: str = "uploads") -> Storage:
         raise ValueError(f"unknown storage area {area!r}")
     bucket = (config.get("S3_BUCKET") or "").strip()
     if bucket:
-        from .s3 import S3Storage  # boto3 is only imported by sites that use it
+        from catalog.storage.s3 import S3Storage  # boto3 is only imported by sites that use it
 
         prefix = (config.get("S3_PREFIX") or "").strip().strip("/")
         return S3Storage(

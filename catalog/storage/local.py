@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .base import StorageFull, StoredObject, check_key, check_prefix, is_full
+from catalog.storage.base import StorageFull, StoredObject, check_key, check_prefix, is_full
 
 TEMP_PREFIX = ".tmp-"
 

@@ -18,7 +18,13 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .base import StorageFull, StorageUnavailable, StoredObject, check_key, check_prefix
+from catalog.storage.base import (
+    StorageFull,
+    StorageUnavailable,
+    StoredObject,
+    check_key,
+    check_prefix,
+)
 
 # What S3-compatible services answer when they have no room left.
 FULL_CODES = frozenset({"XMinioStorageFull", "InsufficientStorage", "QuotaExceeded"})

@@ -1,7 +1,7 @@
 """site version for the page cache, indexes for the public counts and listings
 
 site_version holds one row (id 1) that every write transaction increments; each process's page
-cache serves a stored page only while the number is unchanged (catalog/page_cache.py). The
+cache serves a stored page only while the number is unchanged (catalog/serving/page_cache.py). The
 indexes make the home and listing pages' full-catalogue counts index-only and give the default
 "newest first" sort and the home page's chosen row an index to walk.
 

@@ -1,0 +1,107 @@
+"""Admins manage staff accounts: list (filter by role, province), create (the new person
+gets a set-password link by e-mail), change role and provinces, deactivate. Officials get
+403 here; the rules (no self-demotion, a province for every official) are in
+services/staff.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from catalog.accounts import staff
+from catalog.accounts.admin_forms import ROLE_LABELS, NewStaffForm, StaffForm
+from catalog.accounts.users import STAFF_ROLES
+from catalog.extensions import db
+from catalog.models import User
+from catalog.platform import geo
+from catalog.web.blueprints import official as bp
+from catalog.web.security import role_required
+
+admin_required = role_required("admin")
+
+
+@bp.get("/nguoi-dung")
+@admin_required
+def users():  # type: ignore[no-untyped-def]
+    role = request.args.get("vai_tro", "")
+    role = role if role in STAFF_ROLES else ""
+    raw = request.args.get("tinh", "")
+    provinces = geo.all_provinces()
+    province_id = int(raw) if raw.isdigit() and int(raw) in {p.id for p in provinces} else None
+    return render_template(
+        "official/users.html",
+        people=staff.staff_list(role, province_id),
+        role=role,
+        province_id=province_id,
+        provinces=provinces,
+        role_labels=ROLE_LABELS,
+    )
+
+
+def _refused(form: Any, exc: staff.StaffError) -> None:
+    target = form[exc.field] if exc.field and exc.field in form else None
+    if target is not None:
+        target.errors = [*target.errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))
+
+
+@bp.route("/nguoi-dung/moi", methods=["GET", "POST"])
+@admin_required
+def user_new():  # type: ignore[no-untyped-def]
+    form = NewStaffForm(data={"role": "official", "active": True})
+    del form.active  # a new account is active; it gets its set-password link at once
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                user = staff.create(
+                    current_user, form.email.data, form.role.data, form.province_ids()
+                )
+            except staff.StaffError as exc:
+                _refused(form, exc)
+            else:
+                flash(
+                    f"Đã tạo tài khoản {user.email}. Liên kết đặt mật khẩu đã được gửi qua e-mail.",
+                    "success",
+                )
+                return redirect(url_for("official.users"))
+    return render_template("official/user_form.html", form=form, person=None), status
+
+
+@bp.route("/nguoi-dung/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int):  # type: ignore[no-untyped-def]
+    person = db.session.get(User, user_id)
+    if person is None or person.role not in STAFF_ROLES:
+        abort(404)
+    form = StaffForm(
+        data={
+            "role": person.role,
+            "provinces": [p.id for p in person.provinces],
+            "active": person.active,
+        }
+    )
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                staff.update(
+                    current_user,
+                    user_id,
+                    role=form.role.data,
+                    province_ids=form.province_ids(),
+                    active=form.active.data,
+                )
+            except LookupError:
+                abort(404)
+            except staff.StaffError as exc:
+                _refused(form, exc)
+            else:
+                flash(f"Đã cập nhật tài khoản {person.email}.", "success")
+                return redirect(url_for("official.users"))
+    return render_template("official/user_form.html", form=form, person=person), status

@@ -1,0 +1,130 @@
+"""GET /api/v1/products (search with filters and facets), /products/<id>, /autocomplete."""
+
+from __future__ import annotations
+
+from flask import abort, jsonify, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from catalog.catalogue import browse, search
+from catalog.errors import render_error
+from catalog.models import Product
+from catalog.platform import geo
+from catalog.web import params
+from catalog.web.api_http import DEFAULT_PER_PAGE, ID, paginated
+from catalog.web.blueprints import api as bp
+from search_index import SearchQuery
+from search_index.types import SORTS
+
+API_PER_PAGE = DEFAULT_PER_PAGE
+
+
+@bp.errorhandler(params.ParamError)
+def _bad_param(exc: params.ParamError):  # type: ignore[no-untyped-def]
+    return render_error(400, exc.message)
+
+
+def product_json(product: Product) -> dict:
+    cover = product.cover
+    return {
+        "id": product.id,
+        "slug": product.slug,
+        "name": product.name,
+        "category": product.category.name if product.category else None,
+        "province": product.province.name,
+        # Stars while the certificate is valid, as on the site (an expired one shows none).
+        "ocop_stars": product.public_stars,
+        "price_vnd": product.price_vnd,
+        "unit": product.unit or None,
+        "producer": {
+            "id": product.producer.id,
+            "name": product.producer.name,
+            "verified": product.producer.verified,
+            "trusted": product.producer.trusted,
+        },
+        "url": url_for("public.product", slug=product.slug, _external=True),
+        "image": url_for("public.image", digest=cover.digest, size="medium", _external=True)
+        if cover
+        else None,
+    }
+
+
+def parse_search(args: MultiDict, *, strict: bool, default_per_page: int) -> SearchQuery:
+    """SearchQuery from query parameters shared by the API and the search page."""
+    provinces = []
+    for raw in args.getlist("province"):
+        province = geo.resolve_province(raw) or browse.get_province(raw.strip())
+        if province is None:
+            if strict:
+                raise params.ParamError("province", f"Không có tỉnh/thành phố “{raw[:60]}”.")
+            continue
+        provinces.append(province.slug)
+    categories = []
+    for raw in args.getlist("category"):
+        category = geo.resolve_category(raw)
+        if category is None:
+            if strict:
+                raise params.ParamError("category", f"Không có nhóm OCOP “{raw[:60]}”.")
+            continue
+        categories.append(category.slug)
+    return SearchQuery(
+        text=params.query_text(args),
+        provinces=tuple(dict.fromkeys(provinces)),
+        categories=tuple(dict.fromkeys(categories)),
+        stars=params.star_values(args.getlist("stars"), strict=strict),
+        verified=params.boolean(args, "verified", strict=strict),
+        trusted=params.boolean(args, "trusted", strict=strict),
+        sort=params.choice(args, "sort", SORTS, "relevance", strict=strict),
+        page=params.page_number(args, strict=strict),
+        per_page=params.per_page(args, default_per_page) if strict else default_per_page,
+    )
+
+
+@bp.get("/products")
+def products():  # type: ignore[no-untyped-def]
+    query = parse_search(request.args, strict=True, default_per_page=API_PER_PAGE)
+    results = search.run_search(query)
+    return paginated(
+        [product_json(p) for p in results.products],
+        results.total,
+        query.page,
+        query.per_page,
+        facets={
+            name: [{"value": f.value, "label": f.label, "count": f.count} for f in facets]
+            for name, facets in results.facets.items()
+        },
+        suggestion=results.page.suggestion,
+    )
+
+
+@bp.get(f"/products/<{ID}:product_id>")
+def product(product_id: int):  # type: ignore[no-untyped-def]
+    item = browse.get_public_product_by_id(product_id)
+    if item is None:
+        abort(404)
+    data = product_json(item)
+    data.update(
+        {
+            "description": item.description,
+            "category_slug": item.category.slug if item.category else None,
+            "province_slug": item.province.slug,
+            "province_recorded_as": item.province_recorded_as,
+            "certificate_no": item.certificate_no,
+            "certificate_status": item.certificate_status,
+            "certified_stars": item.ocop_stars,
+            "certificate_year": item.certificate_year,
+            "images": [
+                url_for("public.image", digest=img.digest, size="large", _external=True)
+                for img in item.images
+            ],
+        }
+    )
+    return jsonify(data)
+
+
+@bp.get("/autocomplete")
+def autocomplete():  # type: ignore[no-untyped-def]
+    prefix = params.query_text(request.args)
+    response = jsonify({"suggestions": search.autocomplete(prefix, 8)})
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    return response

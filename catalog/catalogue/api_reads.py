@@ -1,0 +1,126 @@
+"""Read-side queries the public API needs beyond the catalogue pages (browse.py): producers,
+OCOP groups and campaigns, each only as far as the public may see them.
+
+A producer is public while its status is "active" (the same rule as its page); a product
+counts only while it is published by such a producer; a campaign only once published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+
+from catalog.extensions import db
+from catalog.models import Campaign, Category, Producer, Product, campaign_products
+from catalog.platform.search_sync import public_products_query
+
+
+@dataclass(frozen=True)
+class ProducerFilters:
+    province_id: int | None = None
+    type: str | None = None
+    verified: bool | None = None
+    trusted: bool | None = None
+
+
+def _public_producers(filters: ProducerFilters) -> Select:
+    stmt = select(Producer).where(Producer.status == "active")
+    if filters.province_id is not None:
+        stmt = stmt.where(Producer.province_id == filters.province_id)
+    if filters.type is not None:
+        stmt = stmt.where(Producer.type == filters.type)
+    if filters.verified is not None:
+        stmt = stmt.where(Producer.verified.is_(filters.verified))
+    if filters.trusted is not None:
+        stmt = stmt.where(Producer.trusted.is_(filters.trusted))
+    return stmt
+
+
+def _count(stmt: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def list_producers(
+    filters: ProducerFilters, page: int, per_page: int
+) -> tuple[list[Producer], int]:
+    """A page of public producers by name, and how many there are in all."""
+    base = _public_producers(filters)
+    stmt = base.order_by(Producer.name_key, Producer.id).offset((page - 1) * per_page)
+    return list(db.session.scalars(stmt.limit(per_page)).unique()), _count(base)
+
+
+def get_public_producer(producer_id: int) -> Producer | None:
+    return db.session.scalar(
+        select(Producer).where(Producer.id == producer_id, Producer.status == "active")
+    )
+
+
+def product_counts(producer_ids: list[int]) -> dict[int, int]:
+    """Public products per producer (only for the given ids)."""
+    if not producer_ids:
+        return {}
+    sub = (
+        public_products_query()
+        .where(Product.producer_id.in_(producer_ids))
+        .with_only_columns(Product.producer_id.label("pid"))
+        .subquery()
+    )
+    rows = db.session.execute(select(sub.c.pid, func.count()).group_by(sub.c.pid)).all()
+    return {pid: count for pid, count in rows}
+
+
+def public_product_ids(producer_id: int) -> list[int]:
+    stmt = (
+        public_products_query()
+        .where(Product.producer_id == producer_id)
+        .with_only_columns(Product.id)
+        .order_by(Product.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position)))
+
+
+def get_category(slug: str) -> Category | None:
+    return db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def _published_campaigns(province_id: int | None) -> Select:
+    stmt = select(Campaign).where(Campaign.status == "published")
+    if province_id is not None:
+        stmt = stmt.where(Campaign.province_id == province_id)
+    return stmt
+
+
+def list_campaigns(province_id: int | None, page: int, per_page: int) -> tuple[list[Campaign], int]:
+    """Published campaigns, latest start first."""
+    base = _published_campaigns(province_id)
+    stmt = base.order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+    stmt = stmt.offset((page - 1) * per_page).limit(per_page)
+    return list(db.session.scalars(stmt).unique()), _count(base)
+
+
+def get_public_campaign(campaign_id: int) -> Campaign | None:
+    return db.session.scalar(
+        select(Campaign).where(Campaign.id == campaign_id, Campaign.status == "published")
+    )
+
+
+def campaign_product_ids(campaign_ids: list[int]) -> dict[int, list[int]]:
+    """The campaigns' products still public, in the officials' order."""
+    if not campaign_ids:
+        return {}
+    stmt = (
+        public_products_query()
+        .join(campaign_products, campaign_products.c.product_id == Product.id)
+        .where(campaign_products.c.campaign_id.in_(campaign_ids))
+        .with_only_columns(campaign_products.c.campaign_id, Product.id)
+        .order_by(campaign_products.c.position, Product.id)
+    )
+    result: dict[int, list[int]] = {cid: [] for cid in campaign_ids}
+    for campaign_id, product_id in db.session.execute(stmt):
+        result[campaign_id].append(product_id)
+    return result

@@ -1,0 +1,52 @@
+"""Serving stored image variants with long cache headers (the name is the content hash).
+
+The bytes are streamed from the uploads storage (a directory or an S3 bucket). Since a name
+never changes content, its ETag is the name itself: a browser's revalidation is answered
+304 without even asking the storage.
+"""
+
+from __future__ import annotations
+
+from time import time
+
+from flask import Response, abort, request
+from werkzeug.wsgi import wrap_file
+
+from catalog.platform.images import variant_key
+from catalog.storage import current_storage
+from catalog.web.blueprints import public as bp
+
+ONE_YEAR = 365 * 24 * 3600
+CACHE_CONTROL = f"public, max-age={ONE_YEAR}, immutable"
+
+
+@bp.get("/anh/<digest>-<size>.webp")
+def image(digest: str, size: str):  # type: ignore[no-untyped-def]
+    try:
+        key = variant_key(digest, size)
+    except ValueError:
+        abort(404)
+    etag = f"{digest}-{size}"
+    if request.if_none_match.contains(etag):
+        return _headers(Response(status=304), etag, f"{digest}-{size}.webp")
+    try:
+        stored = current_storage().open(key)
+    except FileNotFoundError:
+        abort(404)
+    response = Response(
+        wrap_file(request.environ, stored.stream), mimetype="image/webp", direct_passthrough=True
+    )
+    response.content_length = stored.size
+    if stored.modified is not None:
+        response.last_modified = stored.modified  # type: ignore[assignment]
+    _headers(response, etag, f"{digest}-{size}.webp")
+    return response.make_conditional(request, accept_ranges=True, complete_length=stored.size)
+
+
+def _headers(response: Response, etag: str, name: str) -> Response:
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.expires = int(time() + ONE_YEAR)  # type: ignore[assignment]
+    response.headers["Content-Disposition"] = f"inline; filename={name}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,110 @@
+"""Thin views: parse, call a service, render."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+
+from catalog.catalogue import browse
+from catalog.catalogue.filters import browse_filters
+from catalog.platform import geo
+from catalog.platform.reference import REGIONS
+from catalog.promotion import campaigns, stories
+from catalog.web.blueprints import public as bp
+
+
+def _listing_context(filters: browse.BrowseFilters, scope: browse.BrowseFilters) -> dict:
+    """What the listing pages share; facet counts are those of the page's own scope (one
+    province, one group, or everything)."""
+    counts = browse.facet_counts(scope)
+    return {
+        "page": browse.list_products(filters),
+        "filters": filters,
+        "provinces": geo.all_provinces(),
+        "categories": geo.all_categories(),
+        "province_counts": counts.provinces,
+        "category_counts": counts.categories,
+        "star_counts": counts.stars,
+        "sorts": browse.SORTS,
+    }
+
+
+@bp.get("/")
+def home():  # type: ignore[no-untyped-def]
+    regions: dict[str, list] = {name: [] for name in REGIONS}
+    for province in browse.provinces_with_other_names():
+        regions.setdefault(province.region, []).append(province)
+    total_products, total_producers = browse.totals()
+    counts = browse.facet_counts()
+    return render_template(
+        "public/home.html",
+        featured=browse.featured_products(12),
+        campaigns=campaigns.active_campaigns(campaigns.local_today()),
+        stories=stories.latest_stories(3),
+        today=campaigns.local_today(),
+        total_products=total_products,
+        total_producers=total_producers,
+        regions=regions,
+        categories=geo.all_categories(),
+        province_counts=counts.provinces,
+        category_counts=counts.categories,
+        star_counts=counts.stars,
+    )
+
+
+@bp.get("/san-pham")
+def products():  # type: ignore[no-untyped-def]
+    filters = browse_filters(request.args, current_app.config["PER_PAGE"])
+    return render_template(
+        "public/products.html", **_listing_context(filters, browse.BrowseFilters())
+    )
+
+
+@bp.get("/san-pham/<slug>")
+def product(slug: str):  # type: ignore[no-untyped-def]
+    item = browse.get_public_product(slug)
+    if item is None:
+        abort(404)
+    return render_template(
+        "public/product.html", product=item, related=browse.related_products(item)
+    )
+
+
+@bp.get("/co-so/<slug>")
+def producer(slug: str):  # type: ignore[no-untyped-def]
+    item = browse.get_public_producer(slug)
+    if item is None:
+        abort(404)
+    filters = browse_filters(request.args, current_app.config["PER_PAGE"], producer_id=item.id)
+    return render_template(
+        "public/producer.html",
+        producer=item,
+        page=browse.list_products(filters),
+        filters=filters,
+        stories=stories.stories_about_producer(item.id),
+    )
+
+
+@bp.get("/tinh/<slug>")
+def province(slug: str):  # type: ignore[no-untyped-def]
+    item = browse.get_province(slug)
+    if item is None:
+        abort(404)
+    filters = browse_filters(request.args, current_app.config["PER_PAGE"], province_ids=(item.id,))
+    return render_template(
+        "public/province.html",
+        province=item,
+        recorded_names=browse.recorded_legacy_names(item),
+        **_listing_context(filters, browse.BrowseFilters(province_ids=(item.id,))),
+    )
+
+
+@bp.get("/nhom/<slug>")
+def category(slug: str):  # type: ignore[no-untyped-def]
+    item = browse.get_category(slug)
+    if item is None:
+        abort(404)
+    filters = browse_filters(request.args, current_app.config["PER_PAGE"], category_ids=(item.id,))
+    scope = browse.BrowseFilters(category_ids=(item.id,))
+    return render_template(
+        "public/category.html", category=item, **_listing_context(filters, scope)
+    )

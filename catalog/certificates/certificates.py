@@ -1,0 +1,358 @@
+"""OCOP certificates as records, and the product's copy of the current one.
+
+A product may receive several evaluation decisions over the years (new, re-evaluation,
+upgrade). The *current* certificate is the one with the newest decision date; the product
+keeps a copy of it (ocop_stars, certificate_* columns) because the public pages, filters and
+the search index read those columns. Every write here goes through `_sync_product` so the
+copy never drifts from the records.
+
+A certificate is valid for 36 months from its decision. Expiry needs no write: the product's
+public stars are computed against today's date. The search index, however, stores the
+stars a product had when it was last indexed, so `refresh` (run daily, see
+`flask --app app certificates refresh`) queues products whose indexed stars no longer match.
+
+Scope as in moderation: an official acts only on products of provinces they cover
+(OutOfScope), a refusal is a polite ModerationError raised before anything is written.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from catalog.database import write_transaction
+from catalog.extensions import db
+from catalog.models import OcopCertificate, Product, User
+from catalog.models.certificates import CERTIFICATE_STATES, EVALUATION_TYPES
+from catalog.models.products import CERTIFICATE_MONTHS, OCOP_STARS
+from catalog.platform import audit, outbox
+from catalog.platform.clock import utcnow
+from catalog.platform.search_sync import backend, public_products_query
+from catalog.review.decision_steps import check_scope
+from catalog.review.moderation import MAX_NOTE, EntryNotFound, ModerationError, OutOfScope
+from search_index import SearchQuery
+
+__all__ = [
+    "CertificateData",
+    "EntryNotFound",
+    "ModerationError",
+    "OutOfScope",
+    "current_certificate",
+    "default_expiry",
+    "expiring",
+    "in_scope",
+    "record_certificate",
+    "refresh",
+    "revoke_certificate",
+    "verify_certificate",
+]
+
+# Listing order for officials: what needs action first.
+STATUS_ORDER = {"expiring": 0, "expired": 1, "valid": 2, "revoked": 3}
+# Products that are not (yet or any more) part of the catalogue are not followed up.
+_FOLLOWED = ("draft", "rejected")
+FIRST_OCOP_YEAR = 2018  # the national OCOP programme (Decision 490/QĐ-TTg, 2018)
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """What an official types in from the evaluation decision."""
+
+    decision_no: str
+    decision_date: date
+    issuing_council: str
+    stars: int
+    evaluation_type: str = "new"
+    expires_on: date | None = None
+    certificate_no: str | None = None
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months; the 29–31st become the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def default_expiry(decision_date: date) -> date:
+    return add_months(decision_date, CERTIFICATE_MONTHS)
+
+
+def _text(value: str | None, limit: int, label: str, *, required: bool) -> str | None:
+    value = " ".join((value or "").split())
+    if not value:
+        if required:
+            raise ModerationError(f"Vui lòng điền {label}.")
+        return None
+    if len(value) > limit:
+        raise ModerationError(f"{label.capitalize()} tối đa {limit} ký tự.")
+    return value
+
+
+def _validated(data: CertificateData, today: date) -> CertificateData:
+    if data.stars not in OCOP_STARS:
+        raise ModerationError("Hạng sao OCOP phải là 3, 4 hoặc 5.")
+    if data.evaluation_type not in EVALUATION_TYPES:
+        raise ModerationError("Hình thức đánh giá không hợp lệ.")
+    if data.decision_date > today:
+        raise ModerationError("Ngày quyết định không thể sau hôm nay.")
+    if data.decision_date.year < FIRST_OCOP_YEAR:
+        raise ModerationError(f"Chương trình OCOP bắt đầu từ năm {FIRST_OCOP_YEAR}.")
+    expires_on = data.expires_on or default_expiry(data.decision_date)
+    if expires_on <= data.decision_date:
+        raise ModerationError("Ngày hết hạn phải sau ngày quyết định.")
+    return CertificateData(
+        decision_no=_text(data.decision_no, 120, "số quyết định", required=True) or "",
+        decision_date=data.decision_date,
+        issuing_council=_text(data.issuing_council, 200, "hội đồng cấp", required=True) or "",
+        stars=data.stars,
+        evaluation_type=data.evaluation_type,
+        expires_on=expires_on,
+        certificate_no=_text(data.certificate_no, 80, "số giấy chứng nhận", required=False),
+    )
+
+
+# -- the product's copy ---------------------------------------------------------------------
+
+
+def current_certificate(product_id: int) -> OcopCertificate | None:
+    """The record with the newest decision date (the later record on the same day)."""
+    stmt = (
+        select(OcopCertificate)
+        .where(OcopCertificate.product_id == product_id)
+        .order_by(OcopCertificate.decision_date.desc(), OcopCertificate.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(stmt)
+
+
+def _copy(product: Product) -> dict[str, object]:
+    return {
+        "ocop_stars": product.ocop_stars,
+        "certificate_no": product.certificate_no,
+        "certificate_decision": product.certificate_decision,
+        "certificate_year": product.certificate_year,
+        "certificate_expires_on": product.certificate_expires_on,
+        "certificate_revoked": product.certificate_revoked,
+        "certificate_verified": product.certificate_verified,
+    }
+
+
+def _sync_product(product: Product) -> None:
+    """Copy the current record onto the product (inside the caller's transaction)."""
+    db.session.flush()
+    current = current_certificate(product.id)
+    if current is None:
+        return
+    product.ocop_stars = current.stars
+    product.certificate_no = current.certificate_no
+    product.certificate_decision = current.decision_no
+    product.certificate_year = current.decision_date.year
+    product.certificate_expires_on = current.expires_on
+    product.certificate_revoked = current.revoked_at is not None
+    product.certificate_verified = current.verified_at is not None
+
+
+def _record(cert: OcopCertificate) -> dict[str, object]:
+    return {
+        "decision_no": cert.decision_no,
+        "decision_date": cert.decision_date,
+        "issuing_council": cert.issuing_council,
+        "stars": cert.stars,
+        "evaluation_type": cert.evaluation_type,
+        "expires_on": cert.expires_on,
+        "certificate_no": cert.certificate_no,
+        "verified": cert.verified_at is not None,
+        "revoked": cert.revoked_at is not None,
+    }
+
+
+def _finish(official: User, action: str, cert: OcopCertificate, before: dict, reason: str) -> None:
+    """Keep the product's copy in step, then audit entry and outbox row (same transaction)."""
+    product = cert.product
+    _sync_product(product)
+    audit.record(
+        official,
+        action,
+        "product",
+        product.id,
+        before=before,
+        after={"certificate": _record(cert), "product": _copy(product)},
+        reason=reason,
+    )
+    outbox.record([product.id], action.replace(".", "_"))
+
+
+# -- writes ---------------------------------------------------------------------------------
+
+
+def record_certificate(
+    official: User, product_id: int, data: CertificateData, *, today: date | None = None
+) -> OcopCertificate:
+    """Record an evaluation decision; it becomes current if its decision is the newest."""
+    with write_transaction():
+        product = db.session.get(Product, product_id)
+        if product is None:
+            raise EntryNotFound("Không tìm thấy sản phẩm này.")
+        check_scope(official, product.province_id)
+        clean = _validated(data, today or date.today())
+        before = {"product": _copy(product)}
+        cert = OcopCertificate(
+            product=product,
+            decision_no=clean.decision_no,
+            decision_date=clean.decision_date,
+            issuing_council=clean.issuing_council,
+            stars=clean.stars,
+            evaluation_type=clean.evaluation_type,
+            expires_on=clean.expires_on,
+            certificate_no=clean.certificate_no,
+            created_by_id=official.id,
+        )
+        db.session.add(cert)
+        _finish(official, "certificate.record", cert, before, "")
+    return cert
+
+
+def _load(official: User, certificate_id: int) -> OcopCertificate:
+    cert = db.session.get(OcopCertificate, certificate_id)
+    if cert is None:
+        raise EntryNotFound("Không tìm thấy chứng nhận này.")
+    check_scope(official, cert.product.province_id)
+    return cert
+
+
+def verify_certificate(official: User, certificate_id: int) -> OcopCertificate:
+    """Mark a record as checked against the issuing council's decision ("Đã xác minh")."""
+    with write_transaction():
+        cert = _load(official, certificate_id)
+        if cert.revoked_at is not None:
+            raise ModerationError("Chứng nhận này đã bị thu hồi, không thể xác minh.")
+        if cert.verified_at is not None:
+            raise ModerationError("Chứng nhận này đã được xác minh.")
+        before = {"certificate": _record(cert), "product": _copy(cert.product)}
+        cert.verified_at = utcnow()
+        cert.verified_by_id = official.id
+        _finish(official, "certificate.verify", cert, before, "")
+    return cert
+
+
+def revoke_certificate(official: User, certificate_id: int, reason: str | None) -> OcopCertificate:
+    """Revoke a record; if it is current the product loses its public stars at once."""
+    with write_transaction():
+        cert = _load(official, certificate_id)
+        note = (reason or "").strip()[:MAX_NOTE]
+        if not note:
+            raise ModerationError("Vui lòng ghi lý do thu hồi.")
+        if cert.revoked_at is not None:
+            raise ModerationError("Chứng nhận này đã bị thu hồi.")
+        before = {"certificate": _record(cert), "product": _copy(cert.product)}
+        cert.revoked_at = utcnow()
+        cert.revoked_by_id = official.id
+        cert.revoked_reason = note
+        _finish(official, "certificate.revoke", cert, before, note)
+    return cert
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def _current_in_scope(official: User):  # type: ignore[no-untyped-def]
+    """Current certificates of followed products in the official's provinces."""
+    latest = (
+        select(
+            OcopCertificate.id,
+            func.row_number()
+            .over(
+                partition_by=OcopCertificate.product_id,
+                order_by=(OcopCertificate.decision_date.desc(), OcopCertificate.id.desc()),
+            )
+            .label("rank"),
+        )
+    ).subquery()
+    stmt = (
+        select(OcopCertificate)
+        .join(latest, latest.c.id == OcopCertificate.id)
+        .join(OcopCertificate.product)
+        .where(latest.c.rank == 1, Product.status.not_in(_FOLLOWED))
+    )
+    if official.role != "admin":
+        stmt = stmt.where(Product.province_id.in_([p.id for p in official.provinces]))
+    return stmt
+
+
+def in_scope(
+    official: User, status: str | None = None, today: date | None = None
+) -> list[OcopCertificate]:
+    """Current certificates the official follows, optionally of one status (see
+    CERTIFICATE_STATES): expiring first, then expired, valid, revoked; soonest expiry first."""
+    if not official.is_official:
+        return []
+    today = today or date.today()
+    certs = list(db.session.scalars(_current_in_scope(official)).unique())
+    if status in CERTIFICATE_STATES:
+        certs = [c for c in certs if c.status_on(today) == status]
+    return sorted(certs, key=lambda c: (STATUS_ORDER[c.status_on(today)], c.expires_on, c.id))
+
+
+def counts(official: User, today: date | None = None) -> dict[str, int]:
+    """How many current certificates of each status the official follows."""
+    today = today or date.today()
+    result = dict.fromkeys(CERTIFICATE_STATES, 0)
+    for cert in in_scope(official, today=today):
+        result[cert.status_on(today)] += 1
+    return result
+
+
+def expiring(official: User, today: date | None = None) -> list[OcopCertificate]:
+    """Current certificates of products in the official's provinces expiring within 90
+    days (not yet expired, not revoked), soonest first. Used by the officials' digest."""
+    return in_scope(official, "expiring", today)
+
+
+# -- time passing ---------------------------------------------------------------------------
+
+
+def _indexed_with_stars(stars: int) -> set[int]:
+    search, ids, page = backend(), set(), 1
+    while True:
+        result = search.search(SearchQuery(stars=(stars,), page=page, per_page=100))
+        ids.update(result.ids)
+        if page * result.per_page >= result.total:
+            return ids
+        page += 1
+
+
+def stale_stars(today: date | None = None) -> set[int]:
+    """Published products whose indexed stars differ from the stars the public sees now
+    (a certificate expired since the product was last indexed)."""
+    today = today or date.today()
+    stale: set[int] = set()
+    for stars in OCOP_STARS:
+        shown = set(
+            db.session.scalars(
+                public_products_query()
+                .with_only_columns(Product.id)
+                .where(Product.public_stars_expr(today) == stars)
+            )
+        )
+        stale |= shown ^ _indexed_with_stars(stars)
+    return stale
+
+
+def refresh(today: date | None = None) -> int:
+    """Queue products whose stars changed with time; the commit applies the outbox. Run
+    daily (cron or a systemd timer) so an expired certificate leaves star filters at once."""
+    ids = stale_stars(today)
+    db.session.commit()
+    if ids:
+        with write_transaction():
+            outbox.record(_existing(ids), "certificate_expiry")
+    return len(ids)
+
+
+def _existing(ids: Iterable[int]) -> list[int]:
+    return list(db.session.scalars(select(Product.id).where(Product.id.in_(list(ids)))))

@@ -1,0 +1,117 @@
+"""Officials' complaints: the list of their provinces (admins: all) and one complaint, where
+they move it along (new → investigating → resolved / dismissed), reply to the reporter, note
+for colleagues and hide the listing it is about. Out of scope 403, unknown 404, a refused
+step 422 with the service's words next to the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from catalog.complaints import complaints
+from catalog.complaints.official_forms import HandleForm, HideForm
+from catalog.models import COMPLAINT_KINDS, COMPLAINT_STATES, Complaint
+from catalog.web.blueprints import official as bp
+from catalog.web.official_access import official_required
+
+SORTS = {"moi-nhat": "Mới nhất trước", "cu-nhat": "Cũ nhất trước"}
+
+
+@bp.get("/phan-anh", endpoint="complaints")
+@official_required
+def complaints_list():  # type: ignore[no-untyped-def]
+    status = request.args.get("trang-thai", "")
+    status = status if status in COMPLAINT_STATES else ""
+    kind = request.args.get("loai", "")
+    kind = kind if kind in COMPLAINT_KINDS else ""
+    sort = request.args.get("sap-xep", "moi-nhat")
+    sort = sort if sort in SORTS else "moi-nhat"
+    page = request.args.get("trang", "1")
+    listing = complaints.list_for(
+        current_user,
+        status=status,
+        kind=kind,
+        oldest_first=sort == "cu-nhat",
+        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+    )
+    return render_template(
+        "official/complaints.html",
+        listing=listing,
+        status=status,
+        kind=kind,
+        sort=sort,
+        sorts=SORTS,
+        states=COMPLAINT_STATES,
+        kinds=COMPLAINT_KINDS,
+    )
+
+
+def _load(complaint_id: int) -> Complaint:
+    try:
+        return complaints.get_for_official(current_user, complaint_id)
+    except complaints.ComplaintNotFound:
+        abort(404)
+    except complaints.OutOfScope:
+        abort(403)
+
+
+def _page(complaint: Complaint, handle: HandleForm, hide: HideForm, status: int = 200):  # type: ignore[no-untyped-def]
+    product = complaint.product
+    return render_template(
+        "official/complaint.html",
+        complaint=complaint,
+        handle_form=handle,
+        hide_form=hide,
+        can_hide=product is not None and product.status == "published",
+        states=COMPLAINT_STATES,
+    ), status
+
+
+def _refused(form: Any, exc: complaints.ComplaintError) -> None:
+    target = getattr(form, exc.field or "", None)
+    if target is None:
+        form.form_errors.append(str(exc))
+    else:
+        target.errors = [*target.errors, str(exc)]
+
+
+@bp.route("/phan-anh/<int:complaint_id>", methods=["GET", "POST"])
+@official_required
+def complaint_detail(complaint_id: int):  # type: ignore[no-untyped-def]
+    complaint = _load(complaint_id)
+    form = HandleForm(complaint=complaint)
+    if request.method == "GET":
+        return _page(complaint, form, HideForm(formdata=None))
+    if form.validate_on_submit():
+        try:
+            complaints.handle(
+                current_user, complaint_id, form.status.data, form.reply.data, form.note.data
+            )
+        except complaints.OutOfScope:
+            abort(403)
+        except complaints.ComplaintError as exc:
+            _refused(form, exc)
+        else:
+            flash("Đã ghi nhận.", "success")
+            return redirect(url_for("official.complaint_detail", complaint_id=complaint_id))
+    return _page(complaint, form, HideForm(formdata=None), 422)
+
+
+@bp.post("/phan-anh/<int:complaint_id>/an-san-pham")
+@official_required
+def complaint_hide(complaint_id: int):  # type: ignore[no-untyped-def]
+    complaint = _load(complaint_id)
+    form = HideForm()
+    if form.validate_on_submit():
+        try:
+            complaints.hide_listing(current_user, complaint_id, form.reason.data)
+        except complaints.OutOfScope:
+            abort(403)
+        except complaints.ComplaintError as exc:
+            _refused(form, exc)
+        else:
+            flash("Đã ẩn sản phẩm khỏi trang công khai.", "success")
+            return redirect(url_for("official.complaint_detail", complaint_id=complaint_id))
+    return _page(complaint, HandleForm(formdata=None, complaint=complaint), form, 422)

@@ -1,0 +1,89 @@
+"""The demo catalogue: loaded through the same importer as real OCOP lists, then given
+generated product cards (no real photos ship with the project) and a few curated flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from catalog.database import write_transaction
+from catalog.demo.demo_accounts import create_producer_accounts
+from catalog.demo.demo_cards import render_card
+from catalog.demo.demo_promotion import curate_promotion
+from catalog.extensions import db
+from catalog.imports.imports import ImportReport, import_csv
+from catalog.models import Producer, Product, ProductImage
+from catalog.platform import geo, outbox
+from catalog.platform.images import store_image
+from catalog.storage import current_storage
+
+DEMO_CSV = Path(__file__).resolve().parent / "catalogue.csv"
+FEATURED_COUNT = 12
+
+
+def catalogue_is_empty() -> bool:
+    return db.session.scalar(select(Product.id).limit(1)) is None
+
+
+def seed_demo(csv_path: Path = DEMO_CSV, *, with_images: bool = True) -> ImportReport:
+    geo.ensure_reference_data()
+    report = import_csv(csv_path)
+    if with_images:
+        attach_cards()
+    curate()
+    curate_promotion()
+    create_producer_accounts()
+    return report
+
+
+def attach_cards() -> int:
+    """Give every product without a photo a generated card. Returns how many were made."""
+    uploads = current_storage()
+    products = list(db.session.scalars(select(Product).where(~Product.images.any())))
+    with write_transaction():
+        for product in products:
+            png = render_card(
+                product.name,
+                product.category.slug if product.category else None,
+                product.public_stars,  # no star seal on an expired certificate
+                product.province.name,
+            )
+            stored = store_image(png, uploads)
+            product.images.append(
+                ProductImage(
+                    position=0,
+                    digest=stored.digest,
+                    alt=f"Ảnh minh hoạ: {product.name}",
+                    width=stored.width,
+                    height=stored.height,
+                )
+            )
+    return len(products)
+
+
+def curate() -> None:
+    """Feature the best-rated products and verify producers with a tax code, as an official
+    would, so the demo home page shows what curation looks like."""
+    with write_transaction():
+        ranked = db.session.scalars(
+            select(Product)
+            .where(Product.status == "published", Product.ocop_stars.is_not(None))
+            .order_by(Product.ocop_stars.desc(), Product.id)
+            .limit(FEATURED_COUNT * 3)
+        ).all()
+        # Spread the featured set over provinces rather than the first rows of the file.
+        seen: set[int] = set()
+        chosen = []
+        for product in ranked:
+            if product.public_stars and product.province_id not in seen:
+                chosen.append(product)
+                seen.add(product.province_id)
+        for product in chosen[:FEATURED_COUNT]:
+            product.featured = True
+        changed = []
+        for producer in db.session.scalars(select(Producer).where(Producer.tax_code.is_not(None))):
+            if not producer.verified:
+                producer.verified = True
+                changed.extend(p.id for p in producer.products)
+        outbox.record(changed, "verified")

@@ -1,0 +1,101 @@
+"""Taking over a profile an official registered on the producer's behalf (a one-time link).
+
+The person who follows the link creates their account (e-mail, name, password twice, the
+registration rules) and is signed in as the producer's manager. An unknown link answers
+404, a used or expired one 410, an address that already has an account 422.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo
+
+from catalog.accounts import accounts
+from catalog.accounts.account_views import _message, _rate, _sign_in, home_for
+from catalog.extensions import db, limiter
+from catalog.models import Producer
+from catalog.onboarding import onboarding
+from catalog.web.blueprints import account as bp
+from catalog.web.forms_common import Form, email, max_len, password_rules, strip_filter
+
+GONE = {
+    "used": (
+        "Liên kết đã được sử dụng",
+        "Liên kết nhận quản lý này đã được dùng. Nếu bạn đã tạo tài khoản, hãy đăng nhập.",
+    ),
+    "expired": (
+        "Liên kết đã hết hạn",
+        "Liên kết nhận quản lý này đã hết hạn hoặc đã được thay bằng liên kết mới. Hãy liên "
+        "hệ cán bộ Sở Công Thương để nhận liên kết mới.",
+    ),
+    "unknown": (
+        "Liên kết không đúng",
+        "Không tìm thấy liên kết này. Hãy mở lại đúng liên kết trong thư hoặc quét lại mã QR "
+        "trên giấy cán bộ đã đưa.",
+    ),
+}
+
+
+class HandoverForm(Form):
+    email = EmailField(
+        "Địa chỉ e-mail",
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message="Vui lòng nhập địa chỉ e-mail."),
+            max_len(254),
+            email(),
+        ],
+    )
+    display_name = StringField(
+        "Họ và tên",
+        filters=[strip_filter],
+        validators=[DataRequired(message="Vui lòng nhập họ và tên."), max_len(200)],
+    )
+    password = PasswordField(
+        "Mật khẩu", validators=[DataRequired(message="Vui lòng nhập mật khẩu."), password_rules]
+    )
+    confirm = PasswordField(
+        "Nhập lại mật khẩu",
+        validators=[
+            DataRequired(message="Vui lòng nhập lại mật khẩu."),
+            EqualTo("password", message="Hai mật khẩu không giống nhau."),
+        ],
+    )
+
+
+@bp.route("/nhan-quan-ly/<token>", methods=["GET", "POST"])
+@limiter.limit(_rate("REGISTER_RATE"), methods=["POST"])
+def handover(token: str):  # type: ignore[no-untyped-def]
+    try:
+        link = onboarding.read_handover(token)
+    except onboarding.HandoverInvalid as exc:
+        return _gone(exc.reason)
+    producer = db.session.get(Producer, link.producer_id)
+    form = HandoverForm(email=link.email) if request.method == "GET" else HandoverForm()
+    taken = False
+    if form.validate_on_submit():
+        try:
+            user = onboarding.accept_handover(
+                token, form.email.data, form.display_name.data, form.password.data
+            )
+        except onboarding.HandoverInvalid as exc:
+            return _gone(exc.reason)
+        except accounts.AccountError as exc:
+            taken = True
+            form.email.errors = [*form.email.errors, str(exc)]
+        else:
+            _sign_in(user)
+            note = "" if user.email_verified_at else " Hãy mở thư xác nhận địa chỉ e-mail."
+            flash(f"Bạn đã nhận quản lý {producer.name} trên Chợ Việt.{note}", "success")
+            return redirect(home_for(user))
+    status = 422 if form.errors else 200
+    return render_template(
+        "account/handover.html", form=form, producer=producer, taken=taken
+    ), status
+
+
+def _gone(reason: str):  # type: ignore[no-untyped-def]
+    title, message = GONE.get(reason, GONE["unknown"])
+    status = 404 if reason == "unknown" else 410
+    return _message(status, title, message, [(url_for(".login"), "Đăng nhập")])

@@ -1,0 +1,129 @@
+"""The producer's inbox of order requests: the list (newest first, by status), one request
+with its items, the buyer's contact and history, the next step, and blocked phone numbers.
+
+Only the signed-in producer's own requests: anything else is 404, like a number that does
+not exist, so request numbers reveal nothing about other producers.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from catalog.listings.producer_views import producer_required
+from catalog.models import ORDER_STATES, OrderRequest
+from catalog.orders import order_inbox, orders
+from catalog.web.blueprints import producer as bp
+from catalog.web.fields import int_or_none
+from catalog.web.forms_common import Form, max_len, multiline_filter, optional
+
+# What the producer's button says for each next status.
+ACTIONS = {
+    "confirmed": "Xác nhận (đã gọi điện, sẽ giao)",
+    "delivered": "Đã giao hàng",
+    "cancelled": "Huỷ yêu cầu",
+}
+
+
+class StepForm(Form):
+    status = RadioField("Bước tiếp theo", id="buoc-tiep", validate_choice=False)
+    note = TextAreaField(
+        "Lời nhắn cho người mua",
+        id="loi-nhan",
+        filters=[multiline_filter],
+        validators=[optional(), max_len(orders.NOTE_MAX)],
+        description="Người mua thấy lời nhắn trên trang theo dõi. Bắt buộc khi huỷ.",
+    )
+
+
+def _step_form(order: OrderRequest) -> StepForm:
+    form = StepForm()
+    form.status.choices = [
+        SelectChoice(key, ACTIONS[key]) for key in order_inbox.next_statuses(order)
+    ]
+    return form
+
+
+def _order_or_404(order_id: int) -> OrderRequest:
+    try:
+        return order_inbox.get_for_producer(current_user, order_id)
+    except orders.OrderNotFound:
+        abort(404)
+
+
+@bp.context_processor
+def _order_counts() -> dict[str, object]:
+    """`new_order_count()` for the dashboard's link to the inbox."""
+    return {"new_order_count": lambda: order_inbox.count_new(current_user)}
+
+
+@bp.get("/don-hang")
+@producer_required
+def orders_inbox():  # type: ignore[no-untyped-def]
+    status = request.args.get("trang-thai", "")
+    status = status if status in ORDER_STATES else ""
+    page = int_or_none(request.args.get("trang")) or 1
+    return render_template(
+        "producer/orders.html",
+        inbox=order_inbox.inbox(current_user, status=status, page=page),
+        status=status,
+        states=ORDER_STATES,
+        blocked=order_inbox.blocked_numbers(current_user),
+        form=Form(),
+    )
+
+
+@bp.route("/don-hang/<int:order_id>", methods=["GET", "POST"])
+@producer_required
+def order_detail(order_id: int):  # type: ignore[no-untyped-def]
+    order = _order_or_404(order_id)
+    form = _step_form(order)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            order_inbox.advance(current_user, order_id, form.status.data or "", form.note.data)
+        except orders.OrderError as exc:
+            target = getattr(form, exc.field or "", None) or form.status
+            target.errors = [*target.errors, str(exc)]
+        except orders.OrderNotFound:
+            abort(404)
+        else:
+            flash(f"Đã cập nhật yêu cầu {order.code}: {order.status_label}.", "success")
+            return redirect(url_for(".order_detail", order_id=order_id))
+    return render_template(
+        "producer/order.html",
+        order=order,
+        form=form,
+        states=ORDER_STATES,
+        blocked=order_inbox.is_blocked(order),
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/don-hang/<int:order_id>/chan-so")
+@producer_required
+def order_block_phone(order_id: int):  # type: ignore[no-untyped-def]
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        order_inbox.block_phone(current_user, order_id)
+    except orders.OrderNotFound:
+        abort(404)
+    flash("Đã chặn số điện thoại này: các yêu cầu sau từ số này sẽ không được nhận.", "success")
+    return redirect(url_for(".order_detail", order_id=order_id))
+
+
+@bp.post("/don-hang/so-bi-chan/<int:blocked_id>/bo-chan")
+@producer_required
+def order_unblock_phone(blocked_id: int):  # type: ignore[no-untyped-def]
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        order_inbox.unblock(current_user, blocked_id)
+    except orders.OrderNotFound:
+        abort(404)
+    flash("Đã bỏ chặn số điện thoại.", "success")
+    order_id = int_or_none(request.form.get("order_id"))
+    if order_id is not None:
+        return redirect(url_for(".order_detail", order_id=order_id))
+    return redirect(url_for(".orders_inbox"))

@@ -1,0 +1,313 @@
+"""Order requests from buyers: "add to cart" on the product page, the cart (kept in the
+signed session, no account), the checkout form that sends one request per producer, and the
+private tracking page.
+
+Everything works without JavaScript: the province → ward choice is a "Chọn tỉnh" button that
+redraws the form with that province's wards, keeping what was typed. Spam guards as for
+complaints: a honeypot field (a filled one gets a thank-you page and nothing is stored) and a
+per-IP limit (CHOVIET_ORDER_RATE) that counts only sent requests, not typos.
+"""
+
+from __future__ import annotations
+
+import secrets
+from types import SimpleNamespace
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext, lazy_gettext
+from flask_limiter.errors import RateLimitExceeded
+from wtforms import EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
+
+from catalog.catalogue import browse
+from catalog.complaints import public_views as complaint_views
+from catalog.errors import render_error
+from catalog.extensions import limiter
+from catalog.listings import profiles
+from catalog.models import ORDER_STATES
+from catalog.orders import cart, orders
+from catalog.platform import geo
+from catalog.web.blueprints import public as bp
+from catalog.web.fields import in_choices, int_or_none, options
+from catalog.web.forms_common import (
+    Form,
+    email,
+    max_len,
+    multiline_filter,
+    optional,
+    phone,
+    required,
+    strip_filter,
+)
+from catalog.web.i18n import current_locale
+from catalog.web.private_pages import private_token_page
+
+CART_KEY = "cart"
+PROVINCE_BUTTON = "chon-tinh"
+ENDPOINTS = ("public.checkout",)
+
+
+class AddToCartForm(Form):
+    product_id = HiddenField()
+    quantity = StringField(
+        lazy_gettext("Số lượng"), id="dat-hang-so-luong", default="1", filters=[strip_filter]
+    )
+
+
+class OrderForm(Form):
+    name = StringField(
+        "Họ và tên người nhận",
+        id="dh-ho-ten",
+        filters=[strip_filter],
+        validators=[required(), max_len(orders.NAME_MAX)],
+    )
+    phone = TelField(
+        "Số điện thoại",
+        id="dh-dien-thoai",
+        filters=[strip_filter],
+        validators=[required(), phone],
+    )
+    email = EmailField(
+        "E-mail",
+        id="dh-email",
+        filters=[strip_filter],
+        validators=[optional(), max_len(orders.EMAIL_MAX), email()],
+    )
+    province_id = SelectField(
+        "Tỉnh, thành phố",
+        id="dh-tinh",
+        coerce=int_or_none,
+        validators=[required(), in_choices()],
+        validate_choice=False,
+    )
+    ward_code = SelectField(
+        "Phường, xã, đặc khu",
+        id="dh-phuong-xa",
+        coerce=int_or_none,
+        validators=[required(), in_choices("Vui lòng chọn phường, xã thuộc tỉnh đã chọn.")],
+        validate_choice=False,
+    )
+    address = StringField(
+        "Địa chỉ nhận hàng",
+        id="dh-dia-chi",
+        filters=[strip_filter],
+        validators=[required(), max_len(orders.ADDRESS_MAX)],
+    )
+    note = TextAreaField(
+        "Ghi chú cho cơ sở",
+        id="dh-ghi-chu",
+        filters=[multiline_filter],
+        validators=[optional(), max_len(orders.NOTE_MAX)],
+    )
+    # The honeypot: hidden from people (and screen readers); bots fill every field.
+    website = StringField("Trang web của bạn (để trống ô này)", id="dh-trang-web")
+
+    def buyer(self) -> orders.Buyer:
+        return orders.Buyer(
+            name=self.name.data or "",
+            phone=self.phone.data or "",
+            province_id=self.province_id.data,
+            ward_code=self.ward_code.data,
+            address=self.address.data or "",
+            email=self.email.data or "",
+            note=self.note.data or "",
+            locale=current_locale(),
+        )
+
+
+@bp.app_context_processor
+def _order_globals() -> dict[str, Any]:
+    """For the form folded into product pages (public/_order_form.html)."""
+    return {
+        "new_order_form": lambda: AddToCartForm(formdata=None),
+        "takes_orders": cart.takes_orders,
+        "cart_count": lambda: len(_items()),
+    }
+
+
+def _items() -> dict[int, int]:
+    return cart.parse(session.get(CART_KEY))
+
+
+def _save(items: dict[int, int]) -> None:
+    if items:
+        session[CART_KEY] = cart.dump(items)
+    else:
+        session.pop(CART_KEY, None)
+
+
+def _set_choices(form: OrderForm) -> None:
+    form.province_id.choices = options(
+        ((p.id, p.name) for p in geo.all_provinces()), "— Chọn tỉnh, thành phố —"
+    )
+    wards = profiles.ward_choices(form.province_id.data)
+    form.ward_code.choices = options(wards, "— Chọn phường, xã —")
+
+
+def _cart_page(form: OrderForm, status: int = 200, **context: Any):  # type: ignore[no-untyped-def]
+    items = _items()
+    view = cart.load(items)
+    if view.kept != items:
+        _save(view.kept)
+    _set_choices(form)
+    html = render_template("public/cart.html", view=view, form=form, **context)
+    return private_token_page(current_app.make_response((html, status)))
+
+
+@bp.get("/gio-hang")
+def cart_page():  # type: ignore[no-untyped-def]
+    return _cart_page(OrderForm(formdata=None))
+
+
+@bp.post("/gio-hang/them")
+def add_to_cart():  # type: ignore[no-untyped-def]
+    form = AddToCartForm()
+    product = browse.get_public_product_by_id(int_or_none(form.product_id.data) or 0)
+    if product is None:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            quantity = cart.parse_quantity(form.quantity.data)
+            _save(cart.add(_items(), product.id, quantity))
+        except cart.CartError as exc:
+            form.quantity.errors = [*form.quantity.errors, str(exc)]
+        else:
+            flash(
+                gettext("Đã thêm %(n)s × %(name)s vào giỏ hàng.", n=quantity, name=product.name),
+                "success",
+            )
+            return redirect(url_for(".cart_page"))
+    related = browse.related_products(product)
+    html = render_template("public/product.html", product=product, related=related, order_form=form)
+    return current_app.make_response((html, 422))
+
+
+@bp.post("/gio-hang/sua")
+def update_cart():  # type: ignore[no-untyped-def]
+    """One line of the cart: a new quantity, or "Bỏ" (remove)."""
+    form = Form()
+    if not form.validate_on_submit():
+        abort(400)
+    product_id = int_or_none(request.form.get("product_id"))
+    items = _items()
+    if product_id is None or product_id not in items:
+        flash(gettext("Sản phẩm này không còn trong giỏ hàng."), "info")
+        return redirect(url_for(".cart_page"))
+    if request.form.get("action") == "xoa":
+        _save(cart.remove(items, product_id))
+        flash(gettext("Đã bỏ sản phẩm khỏi giỏ hàng."), "success")
+        return redirect(url_for(".cart_page"))
+    try:
+        quantity = cart.parse_quantity(request.form.get("quantity"))
+    except cart.CartError as exc:
+        bad = {product_id: (str(exc), str(request.form.get("quantity", ""))[:10])}
+        return _cart_page(OrderForm(formdata=None), 422, line_errors=bad)
+    _save(cart.set_quantity(items, product_id, quantity))
+    flash(gettext("Đã cập nhật số lượng."), "success")
+    return redirect(url_for(".cart_page"))
+
+
+def _counted(_response: Any) -> bool:
+    return bool(g.get("order_counted"))
+
+
+def _rate() -> str:
+    return current_app.config["ORDER_RATE"]
+
+
+@bp.post("/gio-hang/dat-hang")
+@limiter.limit(_rate, deduct_when=_counted)
+def checkout():  # type: ignore[no-untyped-def]
+    form = OrderForm()
+    _set_choices(form)
+    if request.form.get("website"):
+        g.order_counted = True
+        return _honeypot()
+    if _choosing_province(form):
+        if profiles.ward_name(form.province_id.data, form.ward_code.data) is None:
+            form.ward_code.data = None
+        return _cart_page(form, province_chosen=True)
+    if form.validate_on_submit():
+        try:
+            placed = orders.place(_items(), form.buyer())
+        except orders.OrderError as exc:
+            target = getattr(form, exc.field or "", None)
+            if target is not None:
+                target.errors = [*target.errors, str(exc)]
+            else:
+                form.form_errors.append(str(exc))
+        else:
+            g.order_counted = True
+            _save(placed.remaining)
+            return _sent(placed.created, placed.refused)
+    return _cart_page(form, 422)
+
+
+def _choosing_province(form: OrderForm) -> bool:
+    """The "Chọn tỉnh" button after changing the province (Enter in a field presses the
+    first button of the form too: with the province unchanged that is a submit)."""
+    if request.form.get("action") != PROVINCE_BUTTON:
+        return False
+    chosen = form.province_id.data
+    return chosen is not None and int_or_none(request.form.get("wards_for")) != chosen
+
+
+def _sent(created: list[Any], refused: list[str]):  # type: ignore[no-untyped-def]
+    html = render_template("public/order_sent.html", created=created, refused=refused)
+    return private_token_page(current_app.make_response(html))
+
+
+def _honeypot():  # type: ignore[no-untyped-def]
+    """What a bot sees: the usual page with links that lead nowhere; nothing is stored."""
+    view = cart.load(_items())
+    fake = [
+        SimpleNamespace(
+            order=SimpleNamespace(
+                code=f"DH-{secrets.randbelow(900000) + 100000:06d}",
+                producer=group.producer,
+                total_vnd=group.total_vnd,
+                has_unpriced=group.has_unpriced,
+            ),
+            token=secrets.token_urlsafe(orders.TOKEN_BYTES),
+        )
+        for group in view.groups
+    ]
+    _save({})
+    return _sent(fake, [])
+
+
+@bp.get("/don-hang/theo-doi/<token>")
+def order_status(token: str):  # type: ignore[no-untyped-def]
+    order = orders.find_by_token(token)
+    if order is None:
+        return private_token_page(current_app.make_response(render_error(404)))
+    html = render_template("public/order_status.html", order=order, states=ORDER_STATES)
+    return private_token_page(current_app.make_response(html))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _too_many(exc: RateLimitExceeded):  # type: ignore[no-untyped-def]
+    """The order form's own words; other limited public forms keep theirs."""
+    if request.endpoint not in ENDPOINTS:
+        return complaint_views.too_many_page(exc)
+    seconds = exc.limit.limit.get_expiry() if getattr(exc, "limit", None) else 3600
+    wait = f"{seconds // 3600} giờ" if seconds >= 3600 else f"{max(1, seconds // 60)} phút"
+    html = render_template(
+        "errors/error.html",
+        code=429,
+        title="Bạn đã gửi nhiều yêu cầu đặt hàng",
+        message=f"Để chống thư rác, mỗi địa chỉ mạng chỉ gửi được một số yêu cầu đặt hàng "
+        f"trong một khoảng thời gian. Giỏ hàng của bạn vẫn được giữ nguyên; vui lòng đợi "
+        f"khoảng {wait} rồi gửi lại, hoặc gọi điện trực tiếp cho cơ sở. Cảm ơn bạn đã thông cảm.",
+    )
+    return private_token_page(current_app.make_response((html, 429)))

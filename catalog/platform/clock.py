@@ -1,0 +1,5 @@
+"""Small helpers shared by services."""
+
+from catalog.models._common import utcnow
+
+__all__ = ["utcnow"]

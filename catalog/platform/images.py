@@ -1,0 +1,223 @@
+"""The image pipeline: untrusted bytes in, three WebP variants stored by content hash out.
+
+Measured here: ``verify()`` passes a JPEG cut in half (only ``load()`` fails), and a
+100-megapixel PNG merely warns. So the type comes from the content and a restricted set of
+parsers, the whole image is decoded, Pillow's bomb warning is an error and we keep our own
+pixel cap. EXIF orientation is applied, then every bit of metadata (GPS!) is dropped by
+re-encoding; originals are never kept or served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import math
+import re
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from catalog.storage import LocalStorage, Storage, StorageError
+
+# Registering the three parsers here keeps Image.open(formats=[..."WEBP"]) from calling
+# Image.init(), which imports every Pillow plugin on a process's first upload (~40 ms).
+from PIL import JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401  # isort: skip
+
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+# Variant name -> longest side in pixels (also the `w` descriptor in srcset).
+SIZES = {"thumb": 320, "medium": 800, "large": 1600}
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# A modern phone photo is 12-50 megapixels; anything beyond is refused before decoding.
+MAX_PIXELS = 50_000_000
+WEBP_QUALITY = 80
+# libwebp's effort, 0-6 (Pillow's default is 4). Measured on a 1600x1200 photo: method 4
+# takes about twice the time of 2 for 4 % fewer bytes and +0.1-0.2 dB PSNR; the large
+# variant's encode was the biggest cost of an upload (bench/images_bench.py).
+WEBP_METHOD = 2
+HASH_STRIP_ROWS = 256
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ImageRejected(ValueError):
+    """The upload is not an image we accept; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    digest: str
+    width: int
+    height: int
+
+
+def read_limited(source: IO[bytes] | bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read at most max_bytes (+1 to detect overflow) so a huge body is never held whole."""
+    data = bytes(source) if isinstance(source, bytes | bytearray) else source.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ImageRejected(f"Ảnh quá lớn: tối đa {max_bytes // (1024 * 1024)} MB.")
+    if not data:
+        raise ImageRejected("Tệp ảnh rỗng.")
+    return data
+
+
+def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """Open with the accepted parsers only, refuse bombs, decode fully, fix orientation."""
+    return _decode(data, max_pixels)[0]
+
+
+def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]:
+    """The upright RGB(A) picture, and the upright size of the original.
+
+    A JPEG larger than the largest variant is decoded at 1/2, 1/4 or 1/8 scale (libjpeg's
+    DCT scaling: a quarter of the pixels at 1/2), never below the largest variant's size.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS))
+            if image.width * image.height > max_pixels:
+                raise ImageRejected("Ảnh có độ phân giải quá lớn.")
+            original = image.size
+            if image.format == "JPEG":
+                # draft() keeps each side >= the box's, so the box must have the picture's
+                # aspect: (1600, 1600) would keep a 4000x3000 photo at full size.
+                image.draft("RGB", fit_size(image.size, SIZES["large"]))
+            image.load()
+        except ImageRejected:
+            raise
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+        ) as exc:
+            raise ImageRejected(
+                "Không đọc được ảnh. Chỉ nhận ảnh JPEG, PNG hoặc WebP còn nguyên vẹn."
+            ) from exc
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ImageRejected("Tệp ảnh bị hỏng hoặc không đầy đủ.") from exc
+    decoded = image.size
+    ImageOps.exif_transpose(image, in_place=True)  # no full copy when nothing to turn
+    if image.size != decoded:  # turned a quarter: the original's sides swap too
+        original = (original[1], original[0])
+    return _to_rgb(image), original
+
+
+def fit_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
+    """The size Image.thumbnail((longest, longest)) gives: aspect kept, never enlarged."""
+    width, height = size
+    if width <= longest and height <= longest:
+        return size
+    aspect = width / height
+
+    def round_aspect(number: float, key: Callable[[int], float]) -> int:
+        return max(min(math.floor(number), math.ceil(number), key=key), 1)
+
+    if aspect <= 1:  # portrait or square: the height is the longest side
+        return round_aspect(longest * aspect, lambda n: abs(aspect - n / longest)), longest
+    return longest, round_aspect(
+        longest / aspect, lambda n: 0 if n == 0 else abs(aspect - longest / n)
+    )
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """WebP takes RGB(A) 8-bit: convert CMYK, palette, 16-bit and greyscale images."""
+    if image.mode in ("RGB", "RGBA"):
+        return image
+    if image.mode in ("P", "PA", "LA") or "transparency" in image.info:
+        return image.convert("RGBA")
+    if image.mode.startswith("I;16") or image.mode == "I":
+        image = image.point(lambda v: v / 256).convert("L")
+    return image.convert("RGB")
+
+
+def variant_key(digest: str, size: str) -> str:
+    """A variant's storage key; ValueError for anything that is not a digest and a size."""
+    if not _DIGEST.match(digest) or size not in SIZES:
+        raise ValueError("not an image variant")
+    return f"{digest[:2]}/{digest}-{size}.webp"
+
+
+def variant_path(uploads_dir: Path, digest: str, size: str) -> Path:
+    """Where a variant lives in a local uploads directory (same ValueError)."""
+    return Path(uploads_dir).joinpath(*variant_key(digest, size).split("/"))
+
+
+def store_image(
+    source: IO[bytes] | bytes,
+    storage: Storage | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = MAX_PIXELS,
+) -> StoredImage:
+    """Validate, normalise and store an upload; the same picture is stored once.
+
+    ``storage`` is the uploads storage (a directory is taken as a LocalStorage). If the
+    storage refuses a variant (full disk…), the variants this call already wrote are removed
+    again before StorageError propagates: no partial set of variants stays behind.
+    """
+    if isinstance(storage, str | Path):
+        storage = LocalStorage(storage)
+    data = read_limited(source, max_bytes)
+    image, (width, height) = _decode(data, max_pixels)
+    del data
+    digest = _digest(image)
+    targets = {name: variant_key(digest, name) for name in SIZES}
+    present = {name for name, key in targets.items() if storage.exists(key)}
+    if len(present) == len(targets):
+        return StoredImage(digest=digest, width=width, height=height)
+    written: list[str] = []
+    try:
+        _write_variants(image, storage, targets, present, written)
+    except StorageError:
+        # A concurrent upload of the very same picture may have counted on one of these;
+        # it then re-creates it on its next upload. Far rarer than a disk filling up.
+        for key in written:
+            with contextlib.suppress(OSError):  # the refusal is what the user must hear of
+                storage.delete(key)
+        raise
+    return StoredImage(digest=digest, width=width, height=height)
+
+
+def _write_variants(
+    image: Image.Image,
+    storage: Storage,
+    targets: dict[str, str],
+    present: set[str],
+    written: list[str],
+) -> None:
+    encoded: dict[tuple[int, int], bytes] = {}  # a small image's variants may coincide
+    variant = image
+    # Largest first, each variant reduced from the previous one: the full picture is
+    # resampled once, the smaller variants come from a 1600-px one.
+    for name, longest in sorted(SIZES.items(), key=lambda item: -item[1]):
+        size = fit_size(image.size, longest)  # from the decoded size, as thumbnail() did
+        if variant.size != size:
+            variant = variant.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+        if name in present:
+            continue
+        if variant.size not in encoded:
+            encoded[variant.size] = _encode_webp(variant)
+        storage.put(targets[name], encoded[variant.size], "image/webp")  # atomic
+        written.append(targets[name])
+
+
+def _digest(image: Image.Image) -> str:
+    """SHA-256 of the decoded pixels, not the file: the same photo re-saved with other
+    metadata is the same image. Fed in strips of rows, so no second full-size copy."""
+    hasher = hashlib.sha256()
+    hasher.update(f"{image.mode}:{image.width}x{image.height}:".encode())
+    for top in range(0, image.height, HASH_STRIP_ROWS):
+        bottom = min(top + HASH_STRIP_ROWS, image.height)
+        hasher.update(image.crop((0, top, image.width, bottom)).tobytes())
+    return hasher.hexdigest()
+
+
+def _encode_webp(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    # A fresh encode writes no EXIF, XMP or ICC chunk unless asked: metadata is gone.
+    image.save(out, format="WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
+    return out.getvalue()

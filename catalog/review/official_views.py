@@ -1,0 +1,289 @@
+"""Officials' review: the queue of their provinces and one decision per entry.
+
+Views stay thin: load the entry, check the official covers its province (403 otherwise),
+render; a decision goes to the moderation service, whose polite refusals are shown next to
+the note field (422).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from catalog.certificates.certificate_scans import open_scan
+from catalog.extensions import db
+from catalog.listings.listings import EDITABLE
+from catalog.models import Category, Producer, ProducerClaim, Product, Province
+from catalog.platform import geo
+from catalog.platform.vietnamese import clean_text
+from catalog.review import moderation, review_queue
+from catalog.review.forms import DecisionForm
+from catalog.review.queue_forms import BulkApproveForm
+from catalog.web.blueprints import official as bp
+from catalog.web.official_access import in_scope, official_required
+from catalog.web.params import MAX_QUERY_LEN, page_number
+
+KIND_LABELS = {
+    "producer": "Cơ sở mới",
+    "listing": "Sản phẩm mới",
+    "change": "Thay đổi sản phẩm",
+    "claim": "Yêu cầu nhận quản lý",
+    "incomplete": "Thiếu thông tin",
+}
+GAP_LABELS = {
+    "type": "loại hình",
+    "contact": "thông tin liên lạc",
+    "category_id": "nhóm sản phẩm OCOP",
+}
+FIELD_LABELS = {
+    "name": "Tên sản phẩm",
+    "category_id": "Nhóm sản phẩm OCOP",
+    "province_id": "Tỉnh, thành phố",
+    "description": "Mô tả",
+    "price_vnd": "Giá bán",
+    "unit": "Đơn vị tính",
+    "ocop_stars": "Hạng sao OCOP",
+    "certificate_no": "Số giấy chứng nhận",
+    "certificate_decision": "Quyết định công nhận",
+    "certificate_year": "Năm công nhận",
+    "certificate_expires_on": "Ngày hết hạn chứng nhận",
+    "certificate_scan": "Bản chụp giấy chứng nhận",
+    "images": "Ảnh sản phẩm",
+}
+SCAN_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+}
+
+
+def _product_or_abort(product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None:
+        abort(404)
+    moved_to = (product.pending_changes or {}).get("province_id")
+    in_scope(product.province_id, moved_to)
+    return product
+
+
+# -- the queue --------------------------------------------------------------------------
+
+
+@bp.get("/")
+@official_required
+def dashboard():  # type: ignore[no-untyped-def]
+    kind = request.args.get("loai", "")
+    if kind not in KIND_LABELS:
+        kind = ""
+    provinces = _filter_provinces()
+    province_id = _int_arg("tinh")
+    if province_id not in {p.id for p in provinces}:
+        province_id = None
+    text = clean_text(request.args.get("q", ""))[:MAX_QUERY_LEN]
+    queue = review_queue.filtered_queue(
+        current_user,
+        kind=kind,
+        province_id=province_id,
+        text=text,
+        page=page_number(request.args),
+    )
+    return render_template(
+        "official/dashboard.html",
+        queue=queue,
+        items=queue.items,
+        total=sum(queue.counts.values()),
+        counts=queue.counts,
+        kind=kind,
+        kind_labels=KIND_LABELS,
+        provinces=provinces,
+        province_id=province_id,
+        text=text,
+        bulk_form=BulkApproveForm(),
+        bulk_kinds=review_queue.BULK_KINDS,
+        gap_labels=GAP_LABELS,
+        review_endpoints={
+            "producer": "official.producer_review",
+            "listing": "official.product_review",
+            "change": "official.product_review",
+            "claim": "official.claim_review",
+        },
+    )
+
+
+def _filter_provinces() -> list[Province]:
+    """Provinces offered in the filter: an admin's all, an official's own (none if one)."""
+    if current_user.role == "admin":
+        return geo.all_provinces()
+    own = sorted(current_user.provinces, key=lambda p: p.name)
+    return own if len(own) > 1 else []
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+# -- deciding ---------------------------------------------------------------------------
+
+
+def _review(form: DecisionForm, decide: Any, entry_id: int, template: str, **context: Any):  # type: ignore[no-untyped-def]
+    """The review page of one entry: on POST run the decision and go back to the queue; on
+    a refusal (or GET) render the page, the service's message on the note field (422)."""
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                decide(current_user, entry_id, form.decision.data, form.note.data)
+            except moderation.EntryNotFound:
+                abort(404)
+            except moderation.OutOfScope:
+                abort(403)
+            except moderation.ModerationError as exc:
+                form.note.errors = [*form.note.errors, str(exc)]
+            else:
+                flash("Đã ghi nhận quyết định.", "success")
+                return redirect(url_for("official.dashboard"))
+    return render_template(template, form=form, **context), status
+
+
+@bp.route("/co-so/<int:producer_id>", methods=["GET", "POST"])
+@official_required
+def producer_review(producer_id: int):  # type: ignore[no-untyped-def]
+    producer = db.session.get(Producer, producer_id)
+    if producer is None:
+        abort(404)
+    in_scope(producer.province_id)
+    return _review(
+        DecisionForm(),
+        moderation.decide_producer,
+        producer_id,
+        "official/producer.html",
+        producer=producer,
+        state=moderation.PRODUCER_STATES.get(producer.status, producer.status),
+        waiting=producer.status == "pending",
+    )
+
+
+@bp.route("/san-pham/<int:product_id>", methods=["GET", "POST"])
+@official_required
+def product_review(product_id: int):  # type: ignore[no-untyped-def]
+    product = _product_or_abort(product_id)
+    is_change = product.status == "published" and product.review_state == "submitted"
+    return _review(
+        DecisionForm(),
+        moderation.decide_product,
+        product_id,
+        "official/product.html",
+        product=product,
+        is_change=is_change,
+        waiting=product.status == "submitted" or is_change,
+        changes=_changes(product) if product.pending_changes else [],
+        field_labels=FIELD_LABELS,
+    )
+
+
+@bp.route("/yeu-cau/<int:claim_id>", methods=["GET", "POST"])
+@official_required
+def claim_review(claim_id: int):  # type: ignore[no-untyped-def]
+    claim = db.session.get(ProducerClaim, claim_id)
+    if claim is None:
+        abort(404)
+    in_scope(claim.producer.province_id)
+    return _review(
+        DecisionForm(claim=True),
+        moderation.decide_claim,
+        claim_id,
+        "official/claim.html",
+        claim=claim,
+        producer=claim.producer,
+        waiting=claim.status == "pending",
+    )
+
+
+# -- a change to a published listing, field by field -------------------------------------
+
+
+def _shown(name: str, value: Any) -> str:
+    """A value as an official reads it."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if name == "category_id":
+        category = db.session.get(Category, value)
+        return category.name if category else str(value)
+    if name == "province_id":
+        province = db.session.get(Province, value)
+        return province.name if province else str(value)
+    if name == "price_vnd":
+        return f"{value:,}".replace(",", ".") + " ₫"
+    if name == "ocop_stars":
+        return f"{value} sao"
+    if name == "certificate_expires_on":
+        day = date.fromisoformat(value) if isinstance(value, str) else value
+        return day.strftime("%d/%m/%Y")
+    if name == "certificate_scan":
+        return "Đã tải lên"
+    if name == "images":
+        return f"{len(value)} ảnh"
+    return str(value)
+
+
+def _changes(product: Product) -> list[dict[str, Any]]:
+    """Every field of the pending change: label, live value, proposed value, changed?"""
+    change = product.pending_changes or {}
+    live_images = [image.digest for image in product.images]
+    rows = []
+    for name in (*EDITABLE, "images"):
+        if name not in change:
+            continue
+        if name == "images":
+            live, proposed = live_images, [entry["digest"] for entry in change["images"]]
+        else:
+            live, proposed = getattr(product, name), change[name]
+            if isinstance(live, date):
+                live = live.isoformat()
+        rows.append(
+            {
+                "name": name,
+                "label": FIELD_LABELS[name],
+                "live": _shown(name, live),
+                "proposed": _shown(name, proposed),
+                "live_images": live_images if name == "images" else [],
+                "proposed_images": proposed if name == "images" else [],
+                "changed": (live or None) != (proposed or None),
+            }
+        )
+    return rows
+
+
+# -- the private certificate scan ---------------------------------------------------------
+
+
+@bp.get("/san-pham/<int:product_id>/giay-chung-nhan")
+@official_required
+def certificate_scan(product_id: int):  # type: ignore[no-untyped-def]
+    product = _product_or_abort(product_id)
+    name = product.certificate_scan
+    if request.args.get("ban") == "de-xuat":
+        name = (product.pending_changes or {}).get("certificate_scan")
+    if not name:
+        abort(404)
+    try:
+        stored = open_scan(name)
+    except (ValueError, FileNotFoundError):
+        abort(404)
+    extension = name.rsplit(".", 1)[1]
+    # Scans are small (the upload limit): read at once, so no file handle outlives the request.
+    with stored.stream:
+        data = stored.stream.read()
+    response = Response(data, mimetype=SCAN_TYPES[extension])
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="giay-chung-nhan-{product.id}.{extension}"'
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,5 +1,0 @@
-"""Small helpers shared by services."""
-
-from ..models._common import utcnow
-
-__all__ = ["utcnow"]

@@ -1,0 +1,307 @@
+"""Officials' trust pages: producers of their provinces (trusted mark, suspension) and OCOP
+certificates (record, verify, revoke, what expires soon).
+
+Routes stay thin: load the entry, check scope (403), hand the decision to
+services/trust.py, services/certificates.py or services/moderation.py; a polite refusal is
+shown next to the field that caused it (422).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from catalog.catalogue.browse import Page
+from catalog.certificates import certificates as certificate_service
+from catalog.extensions import db
+from catalog.models import OcopCertificate, Producer, Product
+from catalog.models.certificates import CERTIFICATE_STATES
+from catalog.review import moderation
+from catalog.trust import trust
+from catalog.trust.forms import CertificateForm, ConfirmForm, NoteForm, OptionalNoteForm
+from catalog.web.blueprints import official as bp
+from catalog.web.official_access import official_required
+
+PER_PAGE = 30
+STATUS_FILTERS = {"": "Tất cả", **{k: v for k, v in moderation.PRODUCER_STATES.items()}}
+TRUST_FILTERS = {"": "Tất cả", "co": "Địa chỉ tin cậy", "khong": "Chưa đánh dấu"}
+
+
+def _scope(province_id: int) -> None:
+    if not current_user.is_active or not current_user.covers(province_id):
+        abort(403)
+
+
+def _producer(producer_id: int) -> Producer:
+    producer = db.session.get(Producer, producer_id)
+    if producer is None:
+        abort(404)
+    _scope(producer.province_id)
+    return producer
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 6 else 1
+
+
+# -- producers --------------------------------------------------------------------------
+
+
+@bp.get("/co-so-san-xuat")
+@official_required
+def producers():  # type: ignore[no-untyped-def]
+    status = request.args.get("trang-thai", "")
+    status = status if status in STATUS_FILTERS else ""
+    trusted = request.args.get("tin-cay", "")
+    trusted = trusted if trusted in TRUST_FILTERS else ""
+    text = request.args.get("q", "")[: trust.MAX_TEXT]
+    page = trust.list_producers(
+        current_user,
+        trust.ProducerFilters(
+            status=status or None,
+            trusted={"co": True, "khong": False}.get(trusted),
+            text=text,
+            page=_page_number(),
+            per_page=PER_PAGE,
+        ),
+    )
+    return render_template(
+        "official/producers.html",
+        page=page,
+        status=status,
+        trusted=trusted,
+        text=text,
+        status_filters=STATUS_FILTERS,
+        trust_filters=TRUST_FILTERS,
+        states=moderation.PRODUCER_STATES,
+    )
+
+
+def _manage_forms() -> dict[str, Any]:
+    return {
+        "trust_form": NoteForm(prefix="tin-cay"),
+        "untrust_form": NoteForm(prefix="bo-tin-cay"),
+        "suspend_form": NoteForm(prefix="tam-ngung"),
+        "reinstate_form": OptionalNoteForm(prefix="hien-lai"),
+    }
+
+
+def _render_manage(producer: Producer, forms: dict[str, Any], status: int = 200):  # type: ignore[no-untyped-def]
+    products = sorted(producer.products, key=lambda p: p.name_key)
+    return render_template(
+        "official/producer_manage.html",
+        producer=producer,
+        products=products,
+        state=moderation.PRODUCER_STATES.get(producer.status, producer.status),
+        **forms,
+    ), status
+
+
+@bp.get("/co-so-san-xuat/<int:producer_id>")
+@official_required
+def producer_manage(producer_id: int):  # type: ignore[no-untyped-def]
+    return _render_manage(_producer(producer_id), _manage_forms())
+
+
+def _producer_action(producer_id: int, form_name: str, act: Callable[[str], Any], done: str):  # type: ignore[no-untyped-def]
+    """Validate one of the page's forms, run the service; on refusal re-render (422)."""
+    producer = _producer(producer_id)
+    forms = _manage_forms()
+    form = forms[form_name]
+    if form.validate_on_submit():
+        try:
+            act(form.note.data)
+        except moderation.EntryNotFound:
+            abort(404)
+        except moderation.OutOfScope:
+            abort(403)
+        except moderation.ModerationError as exc:
+            form.note.errors = [*form.note.errors, str(exc)]
+        else:
+            flash(done, "success")
+            return redirect(url_for("official.producer_manage", producer_id=producer_id))
+    db.session.rollback()
+    return _render_manage(db.session.get(Producer, producer.id), forms, 422)
+
+
+@bp.post("/co-so-san-xuat/<int:producer_id>/danh-dau-tin-cay")
+@official_required
+def producer_trust(producer_id: int):  # type: ignore[no-untyped-def]
+    return _producer_action(
+        producer_id,
+        "trust_form",
+        lambda note: trust.mark_trusted(current_user, producer_id, note),
+        "Đã đánh dấu cơ sở là địa chỉ tin cậy.",
+    )
+
+
+@bp.post("/co-so-san-xuat/<int:producer_id>/bo-danh-dau-tin-cay")
+@official_required
+def producer_untrust(producer_id: int):  # type: ignore[no-untyped-def]
+    return _producer_action(
+        producer_id,
+        "untrust_form",
+        lambda note: trust.unmark_trusted(current_user, producer_id, note),
+        "Đã bỏ đánh dấu địa chỉ tin cậy.",
+    )
+
+
+@bp.post("/co-so-san-xuat/<int:producer_id>/tam-ngung")
+@official_required
+def producer_suspend(producer_id: int):  # type: ignore[no-untyped-def]
+    return _producer_action(
+        producer_id,
+        "suspend_form",
+        lambda note: moderation.suspend_producer(producer_id, official=current_user, note=note),
+        "Đã tạm ngừng hiển thị cơ sở và toàn bộ sản phẩm.",
+    )
+
+
+@bp.post("/co-so-san-xuat/<int:producer_id>/hien-thi-lai")
+@official_required
+def producer_reinstate(producer_id: int):  # type: ignore[no-untyped-def]
+    return _producer_action(
+        producer_id,
+        "reinstate_form",
+        lambda note: moderation.reinstate_producer(producer_id, official=current_user, note=note),
+        "Cơ sở và các sản phẩm đã được hiển thị trở lại.",
+    )
+
+
+# -- certificates -----------------------------------------------------------------------
+
+
+@bp.get("/chung-nhan")
+@official_required
+def certificates():  # type: ignore[no-untyped-def]
+    status = request.args.get("trang-thai", "")
+    status = status if status in CERTIFICATE_STATES else ""
+    counts = certificate_service.counts(current_user)
+    rows = certificate_service.in_scope(current_user, status or None)
+    page = Page(items=[], total=len(rows), page=1, per_page=PER_PAGE)
+    page.page = min(_page_number(), page.pages)
+    start = (page.page - 1) * PER_PAGE
+    page.items = rows[start : start + PER_PAGE]
+    return render_template(
+        "official/certificates.html",
+        page=page,
+        status=status,
+        counts=counts,
+        states=CERTIFICATE_STATES,
+    )
+
+
+def _certificate(certificate_id: int) -> OcopCertificate:
+    cert = db.session.get(OcopCertificate, certificate_id)
+    if cert is None:
+        abort(404)
+    _scope(cert.product.province_id)
+    return cert
+
+
+@bp.route("/san-pham/<int:product_id>/chung-nhan/moi", methods=["GET", "POST"])
+@official_required
+def certificate_new(product_id: int):  # type: ignore[no-untyped-def]
+    product = db.session.get(Product, product_id)
+    if product is None:
+        abort(404)
+    _scope(product.province_id)
+    form = CertificateForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            data = certificate_service.CertificateData(
+                decision_no=form.decision_no.data,
+                decision_date=form.decision_date.data,
+                issuing_council=form.issuing_council.data,
+                stars=int(form.stars.data),
+                evaluation_type=form.evaluation_type.data,
+                expires_on=form.expires_on.data,
+                certificate_no=form.certificate_no.data or None,
+            )
+            try:
+                cert = certificate_service.record_certificate(current_user, product_id, data)
+            except moderation.EntryNotFound:
+                abort(404)
+            except moderation.OutOfScope:
+                abort(403)
+            except moderation.ModerationError as exc:
+                form.form_errors.append(str(exc))
+            else:
+                flash("Đã ghi nhận chứng nhận OCOP.", "success")
+                return redirect(url_for("official.certificate_detail", certificate_id=cert.id))
+    return render_template("official/certificate_form.html", form=form, product=product), status
+
+
+def _render_detail(cert: OcopCertificate, status: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
+    forms.setdefault("verify_form", ConfirmForm(prefix="xac-minh"))
+    forms.setdefault("revoke_form", NoteForm(prefix="thu-hoi"))
+    current = certificate_service.current_certificate(cert.product_id)
+    return render_template(
+        "official/certificate_detail.html",
+        cert=cert,
+        product=cert.product,
+        is_current=current is not None and current.id == cert.id,
+        **forms,
+    ), status
+
+
+@bp.get("/chung-nhan/<int:certificate_id>")
+@official_required
+def certificate_detail(certificate_id: int):  # type: ignore[no-untyped-def]
+    return _render_detail(_certificate(certificate_id))
+
+
+def _certificate_action(
+    certificate_id: int, form: Any, name: str, act: Callable[[], Any], done: str
+):  # type: ignore[no-untyped-def]
+    cert = _certificate(certificate_id)
+    if form.validate_on_submit():
+        try:
+            act()
+        except moderation.EntryNotFound:
+            abort(404)
+        except moderation.OutOfScope:
+            abort(403)
+        except moderation.ModerationError as exc:
+            if hasattr(form, "note"):
+                form.note.errors = [*form.note.errors, str(exc)]
+            else:
+                form.form_errors.append(str(exc))
+        else:
+            flash(done, "success")
+            return redirect(url_for("official.certificate_detail", certificate_id=certificate_id))
+    db.session.rollback()
+    return _render_detail(db.session.get(OcopCertificate, cert.id), 422, **{name: form})
+
+
+@bp.post("/chung-nhan/<int:certificate_id>/xac-minh")
+@official_required
+def certificate_verify(certificate_id: int):  # type: ignore[no-untyped-def]
+    return _certificate_action(
+        certificate_id,
+        ConfirmForm(prefix="xac-minh"),
+        "verify_form",
+        lambda: certificate_service.verify_certificate(current_user, certificate_id),
+        "Đã xác minh chứng nhận.",
+    )
+
+
+@bp.post("/chung-nhan/<int:certificate_id>/thu-hoi")
+@official_required
+def certificate_revoke(certificate_id: int):  # type: ignore[no-untyped-def]
+    form = NoteForm(prefix="thu-hoi")
+    return _certificate_action(
+        certificate_id,
+        form,
+        "revoke_form",
+        lambda: certificate_service.revoke_certificate(
+            current_user, certificate_id, form.note.data
+        ),
+        "Đã thu hồi chứng nhận; sản phẩm không còn hiển thị hạng sao.",
+    )

@@ -1,0 +1,1 @@
+"""The web layer: audience blueprints, access gates, request parsing, shared form parts."""

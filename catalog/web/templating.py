@@ -1,0 +1,81 @@
+"""Jinja filters and globals: money, dates, stars, image URLs and srcset."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request, url_for
+from markupsafe import Markup
+
+from catalog.platform.images import SIZES
+from catalog.platform.vietnamese import format_vnd
+from catalog.web.official_nav import official_menu
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def format_date(value: date | datetime | None) -> str:
+    """23/11/2026, in Vietnam's time zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TZ).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def format_phone(value: str | None) -> str:
+    """0912345678 → '0912 345 678'; 02438123456 → '024 3812 3456' (easier to read aloud)."""
+    if not value:
+        return ""
+    if len(value) == 10:
+        return f"{value[:4]} {value[4:7]} {value[7:]}"
+    if len(value) == 11:
+        return f"{value[:3]} {value[3:7]} {value[7:]}"
+    return value
+
+
+def image_url(digest: str | None, size: str = "medium") -> str:
+    if not digest:
+        return url_for("static", filename="img/placeholder.svg")
+    return url_for("public.image", digest=digest, size=size)
+
+
+def image_srcset(digest: str | None) -> Markup:
+    if not digest:
+        return Markup("")
+    parts = [f"{image_url(digest, name)} {width}w" for name, width in SIZES.items()]
+    return Markup(", ".join(parts))
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some query parameters replaced (None removes one)."""
+    args = request.args.copy()
+    for key, value in changes.items():
+        args.poplist(key)
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            for item in value:
+                args.add(key, item)
+        else:
+            args[key] = value
+    base = url_for(request.endpoint or "public.home", **(request.view_args or {}))
+    query = urlencode(list(args.items(multi=True)))
+    return f"{base}?{query}" if query else base
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["vnd"] = format_vnd
+    app.jinja_env.filters["date_vn"] = format_date
+    app.jinja_env.filters["phone"] = format_phone
+    app.jinja_env.globals["image_url"] = image_url
+    app.jinja_env.globals["image_srcset"] = image_srcset
+    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["SITE_NAME"] = "Chợ Việt"
+    app.context_processor(lambda: {"now_year": date.today().year})
+    app.jinja_env.globals["official_menu"] = official_menu
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

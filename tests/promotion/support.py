@@ -1,0 +1,72 @@
+"""Builders for the promotion tests: officials of Cao Bằng and Lạng Sơn, published products
+made through the real services, and campaigns and stories made through theirs."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+from catalog.listings.listings import Upload
+from catalog.models import Product, User
+from catalog.promotion import campaigns, stories
+from tests.factories import create_published_product, create_user, province
+from tests.listings.support import jpeg
+
+TODAY = date(2026, 11, 10)
+
+
+def official(*provinces: str) -> User:
+    return create_user("official", provinces=provinces or ("Cao Bằng",))
+
+
+def product_in(province_name: str, name: str, curator: User | None = None) -> Product:
+    """A published product of a new producer in that province (written directly: the review
+    and search indexing it would go through are tested elsewhere and cost seconds here)."""
+    return create_published_product(name, province_name=province_name)
+
+
+def banner(data: bytes | None = None, name: str = "bia.jpg") -> Upload:
+    return Upload(io.BytesIO(data if data is not None else jpeg()), name)
+
+
+def campaign_values(**values: Any) -> dict[str, Any]:
+    base = {
+        "title": "Tháng hàng Việt Cao Bằng 2026",
+        "summary": "Hàng Việt về miền núi.",
+        "description": "## Chương trình\n\nGiảm giá **hạt dẻ** Trùng Khánh.",
+        "starts_on": TODAY - timedelta(days=5),
+        "ends_on": TODAY + timedelta(days=20),
+        "province_id": province("Cao Bằng").id,
+        "banner_alt": "",
+    }
+    base.update(values)
+    return base
+
+
+def make_campaign(user: User, publish: bool = True, **values: Any):  # type: ignore[no-untyped-def]
+    campaign = campaigns.create_campaign(user, campaign_values(**values))
+    if publish:
+        campaigns.set_published(user, campaign.id, True)
+    return campaign
+
+
+def story_values(**values: Any) -> dict[str, Any]:
+    base = {
+        "title": "Gương điển hình: HTX Hạt dẻ Trùng Khánh",
+        "kind": "exemplary",
+        "summary": "Một hợp tác xã vùng cao đưa hạt dẻ đi khắp nước.",
+        "body": "Hợp tác xã **Hạt dẻ** thành lập năm 2015.",
+        "province_id": province("Cao Bằng").id,
+        "campaign_id": None,
+        "cover_alt": "",
+    }
+    base.update(values)
+    return base
+
+
+def make_story(user: User, publish: bool = True, **values: Any):  # type: ignore[no-untyped-def]
+    story = stories.create_story(user, story_values(**values))
+    if publish:
+        stories.set_published(user, story.id, True)
+    return story
