@@ -143,7 +143,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_error_pages(app: Flask) -> None:
-    from catalog.errors import init_error_pages
+    from catalog.web.error_pages import init_error_pages
 
     init_error_pages(app)
 

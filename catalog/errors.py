@@ -1,80 +1,48 @@
-"""Friendly error pages (HTML) and JSON errors for the API."""
+"""Domain errors: the one vocabulary services use to refuse a request.
+
+Services raise these and never know about HTTP; `catalog.web.error_pages` turns one that no
+view handled into the right page or JSON answer (NotFound → 404, Forbidden → 403, Invalid →
+400, Conflict → 409), so views need no `try/except → abort(...)`. A view catches `Invalid`
+only to show its message next to a form field (`field`, or the form as a whole when None).
+"""
 
 from __future__ import annotations
 
-import logging
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+class DomainError(Exception):
+    """A polite refusal, in Vietnamese, that the person can act on."""
 
-from catalog.extensions import db
-from catalog.storage import StorageError, refused_status
+    status = 400
+    default_message = "Yêu cầu không hợp lệ."
 
-log = logging.getLogger(__name__)
-
-MESSAGES = {
-    400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không đúng. Vui lòng kiểm tra và thử lại."),
-    403: ("Không có quyền truy cập", "Bạn không có quyền xem trang này."),
-    404: (
-        "Không tìm thấy trang",
-        "Trang bạn tìm không tồn tại hoặc đã được gỡ xuống. Hãy thử tìm kiếm sản phẩm "
-        "hoặc quay về trang chủ.",
-    ),
-    405: ("Phương thức không được hỗ trợ", "Không thể thực hiện thao tác này trên trang này."),
-    413: ("Tệp quá lớn", "Dữ liệu gửi lên vượt quá giới hạn cho phép."),
-    429: ("Quá nhiều yêu cầu", "Bạn đã thao tác quá nhanh. Vui lòng đợi một lát rồi thử lại."),
-    500: ("Đã có lỗi xảy ra", "Hệ thống gặp sự cố. Chúng tôi đã ghi nhận; vui lòng thử lại sau."),
-    503: (
-        "Tạm thời chưa lưu được tệp",
-        "Hệ thống lưu tệp đang tạm thời gặp sự cố nên thay đổi của bạn chưa được lưu. "
-        "Vui lòng quay lại trang trước và thử lại sau ít phút.",
-    ),
-    507: (
-        "Máy chủ hết chỗ lưu tệp",
-        "Máy chủ tạm thời hết chỗ lưu tệp nên thay đổi của bạn chưa được lưu. Vui lòng quay "
-        "lại trang trước và thử lại sau, hoặc báo cho quản trị viên nếu lỗi còn lặp lại.",
-    ),
-}
+    def __init__(self, message: str | None = None, field: str | None = None) -> None:
+        self.message = message or self.default_message
+        self.field = field
+        super().__init__(self.message)
 
 
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
+class NotFound(DomainError, LookupError):
+    """No such entry, or not one this person may know exists."""
+
+    status = 404
+    default_message = "Không tìm thấy mục này."
 
 
-def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
-    title, message = MESSAGES.get(code, MESSAGES[500])
-    if wants_json():
-        return jsonify({"error": {"code": code, "message": detail or message}}), code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+class Forbidden(DomainError, PermissionError):
+    """The person may not act on this entry: out of their provinces, or not theirs."""
+
+    status = 403
+    default_message = "Bạn không phụ trách tỉnh, thành phố của mục này."
 
 
-def init_error_pages(app: Flask) -> None:
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
-        if exc.code is None or exc.code < 400:
-            return exc
-        detail = exc.description if wants_json() and exc.code == 400 else None
-        return render_error(exc.code, detail)
+class Invalid(DomainError, ValueError):
+    """The input or the step breaks a rule; `field` names the form field it belongs to."""
 
-    @app.errorhandler(StorageError)
-    def _storage_refused(exc: StorageError):  # type: ignore[no-untyped-def]
-        """A full or unreachable upload storage that no form reported: a polite page, and
-        nothing half-done in the database."""
-        log.error("upload storage refused on %s: %s", request.path, exc.detail or exc)
-        db.session.rollback()
-        return render_error(exc.status)
+    status = 400
 
-    @app.after_request
-    def _storage_status(response):  # type: ignore[no-untyped-def]
-        """A form shown again because the storage refused its file (storage.refusal_message)
-        answers 507/503, not the 422 of a typing mistake."""
-        status = refused_status()
-        if status is not None and response.status_code == 422:
-            response.status_code = status
-        return response
 
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
-        log.exception("unhandled error on %s", request.path)
-        db.session.rollback()
-        return render_error(InternalServerError.code)
+class Conflict(DomainError):
+    """The entry is no longer in a state that allows this step (changed meanwhile)."""
+
+    status = 409
+    default_message = "Mục này vừa được thay đổi; vui lòng tải lại trang."

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import BuildError
@@ -23,10 +24,10 @@ from catalog.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from catalog.errors import render_error, wants_json
 from catalog.extensions import limiter
 from catalog.platform import geo, tokens
 from catalog.web.blueprints import account as bp
+from catalog.web.error_pages import render_error, wants_json
 from catalog.web.security import role_required
 
 BAD_LOGIN = (
@@ -111,7 +112,7 @@ def _link_error(exc: tokens.TokenError, again_url: str, again_label: str):  # ty
 
 
 @bp.after_request
-def _private(response):  # type: ignore[no-untyped-def]
+def _private(response) -> ResponseReturnValue:
     # Forms with a CSRF token, e-mail addresses, links with tokens: never stored by caches.
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -123,7 +124,7 @@ def _account_globals() -> dict[str, Any]:
 
 
 @bp.errorhandler(429)
-def _too_many(exc: Any):  # type: ignore[no-untyped-def]
+def _too_many(exc: Any) -> ResponseReturnValue:
     limit = getattr(exc, "limit", None)
     seconds = limit.limit.get_expiry() if limit is not None else 60
     wait = f"{seconds // 3600} giờ" if seconds >= 3600 else f"{max(1, seconds // 60)} phút"
@@ -138,7 +139,7 @@ def _too_many(exc: Any):  # type: ignore[no-untyped-def]
 
 
 @bp.app_errorhandler(CSRFError)
-def _csrf_failed(exc: CSRFError):  # type: ignore[no-untyped-def]
+def _csrf_failed(exc: CSRFError) -> ResponseReturnValue:
     """Any form on the site sent without its security code, or with an expired one."""
     if wants_json():
         return render_error(400, exc.description)
@@ -159,7 +160,7 @@ def _csrf_failed(exc: CSRFError):  # type: ignore[no-untyped-def]
 @bp.route("/dang-ky", methods=["GET", "POST"])
 @limiter.limit(_rate("REGISTER_RATE"), methods=["POST"])
 @limiter.limit(_rate("MAIL_PER_ADDRESS_RATE"), methods=["POST"], key_func=_email_key)
-def register():  # type: ignore[no-untyped-def]
+def register() -> ResponseReturnValue:
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = RegisterForm().set_provinces(geo.all_provinces())
@@ -198,7 +199,7 @@ CHECK_EMAIL = {
 
 
 @bp.get("/kiem-tra-hop-thu")
-def check_email():  # type: ignore[no-untyped-def]
+def check_email() -> ResponseReturnValue:
     title, message = CHECK_EMAIL.get(request.args.get("muc", ""), CHECK_EMAIL["dang-ky"])
     note = ""
     config = current_app.config
@@ -217,7 +218,7 @@ def check_email():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/xac-nhan-email/<token>")
-def verify_email(token: str):  # type: ignore[no-untyped-def]
+def verify_email(token: str) -> ResponseReturnValue:
     try:
         user = accounts.verify_email(token)
     except tokens.TokenError as exc:
@@ -231,7 +232,7 @@ def verify_email(token: str):  # type: ignore[no-untyped-def]
 @bp.route("/gui-lai-xac-nhan", methods=["GET", "POST"])
 @limiter.limit(_rate("RESEND_VERIFICATION_RATE"), methods=["POST"])
 @limiter.limit(_rate("MAIL_PER_ADDRESS_RATE"), methods=["POST"], key_func=_email_key)
-def resend_verification():  # type: ignore[no-untyped-def]
+def resend_verification() -> ResponseReturnValue:
     form = EmailOnlyForm(email=current_user.email if current_user.is_authenticated else None)
     if form.validate_on_submit():
         accounts.resend_verification(form.email.data)
@@ -244,7 +245,7 @@ def resend_verification():  # type: ignore[no-untyped-def]
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 @limiter.limit(_rate("LOGIN_RATE"), methods=["POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or home_for(current_user))
     form = LoginForm(next=request.args.get("next", ""))
@@ -260,7 +261,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/dang-xuat")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     # Clear first: logout_user() then marks the remember-me cookie for deletion.
     session.clear()
     logout_user()
@@ -271,7 +272,7 @@ def logout():  # type: ignore[no-untyped-def]
 @bp.route("/quen-mat-khau", methods=["GET", "POST"])
 @limiter.limit(_rate("PASSWORD_RESET_RATE"), methods=["POST"])
 @limiter.limit(_rate("MAIL_PER_ADDRESS_RATE"), methods=["POST"], key_func=_email_key)
-def forgot_password():  # type: ignore[no-untyped-def]
+def forgot_password() -> ResponseReturnValue:
     form = EmailOnlyForm()
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data)
@@ -281,7 +282,7 @@ def forgot_password():  # type: ignore[no-untyped-def]
 
 @bp.route("/dat-lai-mat-khau/<token>", methods=["GET", "POST"])
 @limiter.limit(_rate("PASSWORD_RESET_RATE"), methods=["POST"])
-def reset_password(token: str):  # type: ignore[no-untyped-def]
+def reset_password(token: str) -> ResponseReturnValue:
     again = (url_for(".forgot_password"), "Yêu cầu liên kết mới")
     try:
         accounts.user_for_reset(token)
@@ -308,7 +309,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
 @bp.route("/moi-dong-nghiep", methods=["GET", "POST"])
 @role_required("producer")
 @limiter.limit(_rate("INVITE_RATE"), methods=["POST"])
-def invite():  # type: ignore[no-untyped-def]
+def invite() -> ResponseReturnValue:
     user = current_user._get_current_object()
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -326,7 +327,7 @@ def invite():  # type: ignore[no-untyped-def]
 
 @bp.route("/nhan-loi-moi/<token>", methods=["GET", "POST"])
 @limiter.limit(_rate("LOGIN_RATE"), methods=["POST"])
-def accept_invitation(token: str):  # type: ignore[no-untyped-def]
+def accept_invitation(token: str) -> ResponseReturnValue:
     try:
         pending = accounts.read_invitation(token)
     except tokens.TokenError as exc:

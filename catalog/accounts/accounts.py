@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalog.database import write_transaction
+from catalog.errors import Invalid
 from catalog.extensions import db
 from catalog.models import Invitation, Producer, Province, User
 from catalog.platform import audit, mail, tokens
@@ -27,7 +28,7 @@ _DUMMY_HASH = generate_password_hash("chợ việt timing guard")
 CURRENT_HASH_METHOD = "scrypt"
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """A polite, user-facing reason an account action was refused."""
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from catalog.accounts import staff
@@ -24,7 +25,7 @@ admin_required = role_required("admin")
 
 @bp.get("/nguoi-dung")
 @admin_required
-def users():  # type: ignore[no-untyped-def]
+def users() -> ResponseReturnValue:
     role = request.args.get("vai_tro", "")
     role = role if role in STAFF_ROLES else ""
     raw = request.args.get("tinh", "")
@@ -50,7 +51,7 @@ def _refused(form: Any, exc: staff.StaffError) -> None:
 
 @bp.route("/nguoi-dung/moi", methods=["GET", "POST"])
 @admin_required
-def user_new():  # type: ignore[no-untyped-def]
+def user_new() -> ResponseReturnValue:
     form = NewStaffForm(data={"role": "official", "active": True})
     del form.active  # a new account is active; it gets its set-password link at once
     status = 200
@@ -74,7 +75,7 @@ def user_new():  # type: ignore[no-untyped-def]
 
 @bp.route("/nguoi-dung/<int:user_id>", methods=["GET", "POST"])
 @admin_required
-def user_edit(user_id: int):  # type: ignore[no-untyped-def]
+def user_edit(user_id: int) -> ResponseReturnValue:
     person = db.session.get(User, user_id)
     if person is None or person.role not in STAFF_ROLES:
         abort(404)

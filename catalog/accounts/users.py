@@ -11,6 +11,7 @@ import secrets
 
 from catalog.accounts import accounts
 from catalog.database import write_transaction
+from catalog.errors import Invalid
 from catalog.extensions import db
 from catalog.models import Province, User
 from catalog.platform import audit, geo
@@ -19,7 +20,7 @@ from catalog.platform.clock import utcnow
 STAFF_ROLES = ("official", "admin")
 
 
-class UserError(ValueError):
+class UserError(Invalid):
     """A polite reason the account could not be created."""
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask import abort, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from catalog.catalogue import browse, search
-from catalog.errors import render_error
 from catalog.models import Product
 from catalog.platform import geo
 from catalog.web import params
 from catalog.web.api_http import DEFAULT_PER_PAGE, ID, paginated
 from catalog.web.blueprints import api as bp
+from catalog.web.error_pages import render_error
 from search_index import SearchQuery
 from search_index.types import SORTS
 
@@ -19,7 +20,7 @@ API_PER_PAGE = DEFAULT_PER_PAGE
 
 
 @bp.errorhandler(params.ParamError)
-def _bad_param(exc: params.ParamError):  # type: ignore[no-untyped-def]
+def _bad_param(exc: params.ParamError) -> ResponseReturnValue:
     return render_error(400, exc.message)
 
 
@@ -80,7 +81,7 @@ def parse_search(args: MultiDict, *, strict: bool, default_per_page: int) -> Sea
 
 
 @bp.get("/products")
-def products():  # type: ignore[no-untyped-def]
+def products() -> ResponseReturnValue:
     query = parse_search(request.args, strict=True, default_per_page=API_PER_PAGE)
     results = search.run_search(query)
     return paginated(
@@ -97,7 +98,7 @@ def products():  # type: ignore[no-untyped-def]
 
 
 @bp.get(f"/products/<{ID}:product_id>")
-def product(product_id: int):  # type: ignore[no-untyped-def]
+def product(product_id: int) -> ResponseReturnValue:
     item = browse.get_public_product_by_id(product_id)
     if item is None:
         abort(404)
@@ -122,7 +123,7 @@ def product(product_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/autocomplete")
-def autocomplete():  # type: ignore[no-untyped-def]
+def autocomplete() -> ResponseReturnValue:
     prefix = params.query_text(request.args)
     response = jsonify({"suggestions": search.autocomplete(prefix, 8)})
     response.cache_control.public = True

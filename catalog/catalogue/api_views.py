@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from catalog.catalogue import api_reads, browse
@@ -61,7 +62,7 @@ def producer_json(producer: Producer, products: int) -> dict[str, Any]:
 
 
 @bp.get("/producers")
-def producers():  # type: ignore[no-untyped-def]
+def producers() -> ResponseReturnValue:
     args = request.args
     page, per_page = page_args(args)
     kind = params.choice(args, "type", tuple(PRODUCER_TYPES), "", strict=True) or None
@@ -77,7 +78,7 @@ def producers():  # type: ignore[no-untyped-def]
 
 
 @bp.get(f"/producers/<{ID}:producer_id>")
-def producer(producer_id: int):  # type: ignore[no-untyped-def]
+def producer(producer_id: int) -> ResponseReturnValue:
     item = api_reads.get_public_producer(producer_id)
     if item is None:
         abort(404)
@@ -111,13 +112,13 @@ def province_json(province: Province, products: int) -> dict[str, Any]:
 
 
 @bp.get("/provinces")
-def provinces():  # type: ignore[no-untyped-def]
+def provinces() -> ResponseReturnValue:
     counts = browse.province_counts()
     return jsonify({"items": [province_json(p, counts.get(p.id, 0)) for p in geo.all_provinces()]})
 
 
 @bp.get("/provinces/<province>")
-def province(province: str):  # type: ignore[no-untyped-def]
+def province(province: str) -> ResponseReturnValue:
     """By slug (bac-ninh) or official code (24)."""
     item = browse.get_province(province)
     if item is None and province.isdigit():
@@ -139,14 +140,14 @@ def category_json(category: Category, products: int) -> dict[str, Any]:
 
 
 @bp.get("/categories")
-def categories():  # type: ignore[no-untyped-def]
+def categories() -> ResponseReturnValue:
     counts = browse.category_counts()
     items = [category_json(c, counts.get(c.id, 0)) for c in api_reads.categories()]
     return jsonify({"items": items})
 
 
 @bp.get("/categories/<slug>")
-def category(slug: str):  # type: ignore[no-untyped-def]
+def category(slug: str) -> ResponseReturnValue:
     item = api_reads.get_category(slug)
     if item is None:
         abort(404)
@@ -173,7 +174,7 @@ def campaign_json(campaign: Campaign, product_ids: list[int]) -> dict[str, Any]:
 
 
 @bp.get("/campaigns")
-def campaigns():  # type: ignore[no-untyped-def]
+def campaigns() -> ResponseReturnValue:
     page, per_page = page_args(request.args)
     items, total = api_reads.list_campaigns(_province_param(request.args), page, per_page)
     ids = api_reads.campaign_product_ids([c.id for c in items])
@@ -181,7 +182,7 @@ def campaigns():  # type: ignore[no-untyped-def]
 
 
 @bp.get(f"/campaigns/<{ID}:campaign_id>")
-def campaign(campaign_id: int):  # type: ignore[no-untyped-def]
+def campaign(campaign_id: int) -> ResponseReturnValue:
     item = api_reads.get_public_campaign(campaign_id)
     if item is None:
         abort(404)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from time import time
 
 from flask import Response, abort, request
+from flask.typing import ResponseReturnValue
 from werkzeug.wsgi import wrap_file
 
 from catalog.platform.images import variant_key
@@ -21,7 +22,7 @@ CACHE_CONTROL = f"public, max-age={ONE_YEAR}, immutable"
 
 
 @bp.get("/anh/<digest>-<size>.webp")
-def image(digest: str, size: str):  # type: ignore[no-untyped-def]
+def image(digest: str, size: str) -> ResponseReturnValue:
     try:
         key = variant_key(digest, size)
     except ValueError:

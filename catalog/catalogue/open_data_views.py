@@ -8,6 +8,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Response, abort, request, stream_with_context, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from catalog.catalogue import open_data
@@ -33,7 +34,7 @@ def selection_from(args: MultiDict) -> open_data.Selection:
 
 
 @bp.get("/du-lieu/san-pham.<fmt>")
-def open_data_file(fmt: str):  # type: ignore[no-untyped-def]
+def open_data_file(fmt: str) -> ResponseReturnValue:
     if fmt not in FORMATS:
         abort(404)
     data = open_data.export(selection_from(request.args))

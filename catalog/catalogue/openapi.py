@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 from catalog.catalogue.openapi_schemas import SCHEMAS, Schema, ref
 from catalog.models import OCOP_STARS, PRODUCER_TYPES
@@ -206,5 +207,5 @@ def document() -> Schema:
 
 
 @bp.get("/openapi.json")
-def openapi_document():  # type: ignore[no-untyped-def]
+def openapi_document() -> ResponseReturnValue:
     return jsonify(document())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 
 from catalog.catalogue import browse
 from catalog.catalogue.filters import browse_filters
@@ -29,7 +30,7 @@ def _listing_context(filters: browse.BrowseFilters, scope: browse.BrowseFilters)
 
 
 @bp.get("/")
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     regions: dict[str, list] = {name: [] for name in REGIONS}
     for province in browse.provinces_with_other_names():
         regions.setdefault(province.region, []).append(province)
@@ -52,7 +53,7 @@ def home():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/san-pham")
-def products():  # type: ignore[no-untyped-def]
+def products() -> ResponseReturnValue:
     filters = browse_filters(request.args, current_app.config["PER_PAGE"])
     return render_template(
         "public/products.html", **_listing_context(filters, browse.BrowseFilters())
@@ -60,7 +61,7 @@ def products():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/san-pham/<slug>")
-def product(slug: str):  # type: ignore[no-untyped-def]
+def product(slug: str) -> ResponseReturnValue:
     item = browse.get_public_product(slug)
     if item is None:
         abort(404)
@@ -70,7 +71,7 @@ def product(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/co-so/<slug>")
-def producer(slug: str):  # type: ignore[no-untyped-def]
+def producer(slug: str) -> ResponseReturnValue:
     item = browse.get_public_producer(slug)
     if item is None:
         abort(404)
@@ -85,7 +86,7 @@ def producer(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/tinh/<slug>")
-def province(slug: str):  # type: ignore[no-untyped-def]
+def province(slug: str) -> ResponseReturnValue:
     item = browse.get_province(slug)
     if item is None:
         abort(404)
@@ -99,7 +100,7 @@ def province(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/nhom/<slug>")
-def category(slug: str):  # type: ignore[no-untyped-def]
+def category(slug: str) -> ResponseReturnValue:
     item = browse.get_category(slug)
     if item is None:
         abort(404)

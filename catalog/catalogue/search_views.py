@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from catalog.catalogue import search as search_service
@@ -50,7 +51,7 @@ def _api_args(args: MultiDict) -> MultiDict:
 
 
 @bp.get("/tim-kiem")
-def search():  # type: ignore[no-untyped-def]
+def search() -> ResponseReturnValue:
     query = parse_search(
         _api_args(request.args), strict=False, default_per_page=current_app.config["PER_PAGE"]
     )

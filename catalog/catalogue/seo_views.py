@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, abort, current_app, request, url_for
+from flask.typing import ResponseReturnValue
 
 from catalog.catalogue import seo
 from catalog.models import Product
@@ -83,7 +84,7 @@ def _cached(response: Response) -> Response:
 
 
 @bp.get("/robots.txt")
-def robots_txt():  # type: ignore[no-untyped-def]
+def robots_txt() -> ResponseReturnValue:
     body = seo.robots_txt(absolute_url(url_for("public.sitemap")))
     return _cached(Response(body, mimetype="text/plain"))
 
@@ -93,7 +94,7 @@ def _urls(entries: list[seo.SitemapEntry]) -> list[tuple[str, Any]]:
 
 
 @bp.get("/sitemap.xml")
-def sitemap():  # type: ignore[no-untyped-def]
+def sitemap() -> ResponseReturnValue:
     """One <urlset> up to the protocol's 50,000 URLs; beyond that a <sitemapindex> whose
     parts are served by sitemap_part below."""
     parts = seo.sitemap_parts(list(seo.sitemap_entries()), seo.SITEMAP_MAX_URLS)
@@ -108,7 +109,7 @@ def sitemap():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/sitemap-<int:number>.xml")
-def sitemap_part(number: int):  # type: ignore[no-untyped-def]
+def sitemap_part(number: int) -> ResponseReturnValue:
     parts = seo.sitemap_parts(list(seo.sitemap_entries()), seo.SITEMAP_MAX_URLS)
     if len(parts) == 1 or not 1 <= number <= len(parts):
         abort(404)

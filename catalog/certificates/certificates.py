@@ -12,7 +12,7 @@ stars a product had when it was last indexed, so `refresh` (run daily, see
 `flask --app app certificates refresh`) queues products whose indexed stars no longer match.
 
 Scope as in moderation: an official acts only on products of provinces they cover
-(OutOfScope), a refusal is a polite ModerationError raised before anything is written.
+(Forbidden), a refusal is a polite ModerationError raised before anything is written.
 """
 
 from __future__ import annotations
@@ -33,14 +33,13 @@ from catalog.platform import audit, outbox
 from catalog.platform.clock import utcnow
 from catalog.platform.search_sync import backend, public_products_query
 from catalog.review.decision_steps import check_scope
-from catalog.review.moderation import MAX_NOTE, EntryNotFound, ModerationError, OutOfScope
+from catalog.review.moderation import MAX_NOTE, EntryNotFound, ModerationError
 from search_index import SearchQuery
 
 __all__ = [
     "CertificateData",
     "EntryNotFound",
     "ModerationError",
-    "OutOfScope",
     "current_certificate",
     "default_expiry",
     "expiring",

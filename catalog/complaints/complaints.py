@@ -29,6 +29,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from catalog.database import write_transaction
+from catalog.errors import Invalid, NotFound
 from catalog.extensions import db
 from catalog.models import (
     COMPLAINT_KINDS,
@@ -64,20 +65,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 TOKEN_BYTES = 24  # 32 URL-safe characters
 
 
-class ComplaintError(ValueError):
+class ComplaintError(Invalid):
     """A polite reason the complaint or the step cannot be recorded; `field` names the form
     field it is about (None: the form as a whole)."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
-
-class ComplaintNotFound(LookupError):
+class ComplaintNotFound(NotFound):
     """No such complaint, or the product/producer it is about is not public."""
-
-
-OutOfScope = moderation.OutOfScope
 
 
 @dataclass(frozen=True)
@@ -372,7 +366,7 @@ def hide_listing(official: User, complaint_id: int, reason: str | None) -> Compl
         raise ComplaintError("Phản ánh này không gắn với một sản phẩm.", "reason")
     try:
         moderation.hide_product(complaint.product_id, official=official, note=reason_text)
-    except moderation.ModerationError as exc:
+    except (moderation.ModerationError, moderation.EntryNotFound) as exc:
         raise ComplaintError(str(exc), "reason") from exc
     with write_transaction():
         complaint = get_for_official(official, complaint_id)

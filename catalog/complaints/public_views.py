@@ -13,6 +13,7 @@ import secrets
 from typing import Any
 
 from flask import abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from wtforms import EmailField, RadioField, StringField, TelField, TextAreaField
@@ -21,10 +22,10 @@ from wtforms.validators import InputRequired, Length
 
 from catalog.catalogue import browse
 from catalog.complaints import complaints
-from catalog.errors import render_error
 from catalog.extensions import db, limiter
 from catalog.models import COMPLAINT_KINDS, COMPLAINT_STATES, Producer
 from catalog.web.blueprints import public as bp
+from catalog.web.error_pages import render_error
 from catalog.web.forms_common import (
     Form,
     email,
@@ -131,8 +132,6 @@ def _form_page(form: ComplaintForm, subject: dict[str, Any], file: Any, entry_id
         if form.validate_on_submit():
             try:
                 filed = file(entry_id, form.report())
-            except complaints.ComplaintNotFound:
-                abort(404)
             except complaints.ComplaintError as exc:
                 target = getattr(form, exc.field or "", None) or form.message
                 target.errors = [*target.errors, str(exc)]
@@ -149,7 +148,7 @@ def _sent(subject: dict[str, Any], token: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/phan-anh/san-pham/<int:product_id>", methods=["GET", "POST"])
 @limiter.limit(_rate, methods=["POST"], deduct_when=_counted)
-def complaint_product(product_id: int):  # type: ignore[no-untyped-def]
+def complaint_product(product_id: int) -> ResponseReturnValue:
     product = browse.get_public_product_by_id(product_id)
     if product is None:
         abort(404)
@@ -159,7 +158,7 @@ def complaint_product(product_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/phan-anh/co-so/<int:producer_id>", methods=["GET", "POST"])
 @limiter.limit(_rate, methods=["POST"], deduct_when=_counted)
-def complaint_producer(producer_id: int):  # type: ignore[no-untyped-def]
+def complaint_producer(producer_id: int) -> ResponseReturnValue:
     producer = db.session.get(Producer, producer_id)
     if producer is None or not producer.is_public:
         abort(404)
@@ -168,7 +167,7 @@ def complaint_producer(producer_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/phan-anh/theo-doi/<token>")
-def complaint_status(token: str):  # type: ignore[no-untyped-def]
+def complaint_status(token: str) -> ResponseReturnValue:
     complaint = complaints.find_by_token(token)
     if complaint is None:
         return private_token_page(current_app.make_response(render_error(404)))
@@ -179,7 +178,7 @@ def complaint_status(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.errorhandler(429)
-def too_many_page(exc: Any):  # type: ignore[no-untyped-def]
+def too_many_page(exc: Any) -> ResponseReturnValue:
     """The complaint forms' own words; any other public page keeps the generic page."""
     if request.endpoint not in ENDPOINTS:
         return render_error(429)

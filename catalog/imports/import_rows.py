@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from catalog.errors import Invalid
 from catalog.models import PRODUCER_TYPES, Category, Province
 from catalog.platform import geo
 from catalog.platform.vietnamese import (
@@ -57,7 +58,7 @@ MAX_XLSX_ENTRIES = 500
 ErrFn = Callable[[str, str], None]
 
 
-class ImportFileError(ValueError):
+class ImportFileError(Invalid):
     """The file as a whole cannot be read (encoding, header)."""
 
 

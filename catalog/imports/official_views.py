@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from catalog.imports import web_imports
@@ -42,13 +43,13 @@ def _page(form: ImportUploadForm, status: int = 200):  # type: ignore[no-untyped
 
 @bp.get("/nhap-danh-sach")
 @official_required
-def imports():  # type: ignore[no-untyped-def]
+def imports() -> ResponseReturnValue:
     return _page(ImportUploadForm())
 
 
 @bp.post("/nhap-danh-sach")
 @official_required
-def import_upload():  # type: ignore[no-untyped-def]
+def import_upload() -> ResponseReturnValue:
     form = ImportUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -66,13 +67,13 @@ def import_upload():  # type: ignore[no-untyped-def]
 
 @bp.get("/nhap-danh-sach/mau.csv")
 @official_required
-def import_template_csv():  # type: ignore[no-untyped-def]
+def import_template_csv() -> ResponseReturnValue:
     return _download(web_imports.template_csv(), "mau-danh-sach-ocop.csv", "text/csv")
 
 
 @bp.get("/nhap-danh-sach/mau.xlsx")
 @official_required
-def import_template_xlsx():  # type: ignore[no-untyped-def]
+def import_template_xlsx() -> ResponseReturnValue:
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(web_imports.template_xlsx(), "mau-danh-sach-ocop.xlsx", mimetype)
 
@@ -85,17 +86,12 @@ def _download(data: bytes, name: str, mimetype: str) -> Response:
 
 
 def _batch(batch_id: int) -> Any:
-    try:
-        return web_imports.get_batch(current_user, batch_id)
-    except web_imports.BatchNotFound:
-        abort(404)
-    except web_imports.NotAllowed:
-        abort(403)
+    return web_imports.get_batch(current_user, batch_id)
 
 
 @bp.get("/nhap-danh-sach/<int:batch_id>")
 @official_required
-def import_preview(batch_id: int):  # type: ignore[no-untyped-def]
+def import_preview(batch_id: int) -> ResponseReturnValue:
     batch = _batch(batch_id)
     return _preview(batch, ButtonForm())
 
@@ -122,10 +118,6 @@ def _act(batch_id: int, action: Any, done: str):  # type: ignore[no-untyped-def]
         abort(400)
     try:
         action(current_user, batch_id)
-    except web_imports.BatchNotFound:
-        abort(404)
-    except web_imports.NotAllowed:
-        abort(403)
     except web_imports.BatchError as exc:
         form.form_errors.append(str(exc))
         return _preview(batch, form, 409)
@@ -135,11 +127,11 @@ def _act(batch_id: int, action: Any, done: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/nhap-danh-sach/<int:batch_id>/xac-nhan")
 @official_required
-def import_confirm(batch_id: int):  # type: ignore[no-untyped-def]
+def import_confirm(batch_id: int) -> ResponseReturnValue:
     return _act(batch_id, web_imports.confirm, "Đã nhập danh sách vào danh mục.")
 
 
 @bp.post("/nhap-danh-sach/<int:batch_id>/huy")
 @official_required
-def import_discard(batch_id: int):  # type: ignore[no-untyped-def]
+def import_discard(batch_id: int) -> ResponseReturnValue:
     return _act(batch_id, web_imports.discard, "Đã huỷ danh sách; không có gì được nhập.")

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from catalog.database import write_transaction
+from catalog.errors import Forbidden, Invalid, NotFound
 from catalog.extensions import db
 from catalog.imports.import_rows import COLUMNS, ImportFileError, ImportRow, RowError
 from catalog.imports.imports import ImportReport, apply_rows, dry_apply, read_and_validate
@@ -41,20 +42,16 @@ _STORED_NAME = re.compile(r"^[0-9a-f]{64}\.(csv|xlsx)$")
 HISTORY_LIMIT = 50
 
 
-class UploadRejected(ValueError):
+class UploadRejected(Invalid):
     """The file cannot be imported at all; the message is shown next to the file field."""
 
 
-class BatchError(ValueError):
+class BatchError(Invalid):
     """A polite reason a batch action was refused (already confirmed, discarded…)."""
 
 
-class BatchNotFound(LookupError):
-    pass
-
-
-class NotAllowed(PermissionError):
-    """The user may not see or act on this batch (→ 403)."""
+class BatchNotFound(NotFound):
+    """No such import batch."""
 
 
 # -- files ----------------------------------------------------------------------------------
@@ -161,7 +158,7 @@ def get_batch(user: User, batch_id: int) -> ImportBatch:
     if batch is None:
         raise BatchNotFound(batch_id)
     if not _may_see(user, batch):
-        raise NotAllowed(batch_id)
+        raise Forbidden()
     return batch
 
 
@@ -224,9 +221,9 @@ def _locked(user: User, batch_id: int) -> ImportBatch:
     if batch is None:
         raise BatchNotFound(batch_id)
     if not _may_see(user, batch):
-        raise NotAllowed(batch_id)
+        raise Forbidden()
     if not may_confirm(user, batch):
-        raise NotAllowed(batch_id)
+        raise Forbidden()
     if batch.status == "confirmed":
         raise BatchError("Danh sách này đã được nhập trước đó; không nhập lại lần nữa.")
     if batch.status == "discarded":

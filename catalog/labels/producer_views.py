@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms import IntegerField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
@@ -75,13 +76,13 @@ def _page(form: LabelForm, products: list[Any], status: int = 200) -> tuple[str,
 
 @bp.get("/tem-nhan")
 @producer_required
-def labels():  # type: ignore[no-untyped-def]
+def labels() -> ResponseReturnValue:
     return _page(LabelForm(formdata=None), qr_labels.printable_products(current_user.producer_id))
 
 
 @bp.get("/tem-nhan/tai-ve")
 @producer_required
-def labels_download():  # type: ignore[no-untyped-def]
+def labels_download() -> ResponseReturnValue:
     form = LabelForm(formdata=request.args)
     products = qr_labels.printable_products(current_user.producer_id)
     if not form.validate():

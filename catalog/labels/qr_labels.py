@@ -27,6 +27,7 @@ from PIL import ImageFont
 from sqlalchemy import select
 
 from catalog.demo.demo_cards import FONTS_DIR
+from catalog.errors import Invalid
 from catalog.extensions import db
 from catalog.models import Producer, Product
 
@@ -75,12 +76,8 @@ SIZES = {
 }
 
 
-class LabelError(ValueError):
+class LabelError(Invalid):
     """A request for labels the service refuses; the message is shown to the producer."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

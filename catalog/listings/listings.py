@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from catalog.certificates.certificate_scans import ScanRejected, store_scan
 from catalog.database import write_transaction
+from catalog.errors import Invalid
 from catalog.extensions import db
 from catalog.models import AuditEntry, Product, ProductImage, User
 from catalog.platform import audit, outbox
@@ -55,12 +56,8 @@ EDITABLE_STATES = ("draft", "rejected", "changes_requested")
 MIN_DESCRIPTION = 30
 
 
-class ListingError(ValueError):
+class ListingError(Invalid):
     """A polite reason the listing action was refused; `field` names the form field."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

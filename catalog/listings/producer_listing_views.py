@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from catalog.listings import listings
@@ -59,7 +60,7 @@ def _form_for(product: Product) -> ListingForm:
 
 @bp.route("/san-pham/moi", methods=["GET", "POST"])
 @producer_required
-def listing_new():  # type: ignore[no-untyped-def]
+def listing_new() -> ResponseReturnValue:
     form = ListingForm()
     _choices(form)
     if request.method == "GET":
@@ -80,7 +81,7 @@ def listing_new():  # type: ignore[no-untyped-def]
 
 @bp.route("/san-pham/<int:product_id>", methods=["GET", "POST"])
 @producer_required
-def listing_edit(product_id: int):  # type: ignore[no-untyped-def]
+def listing_edit(product_id: int) -> ResponseReturnValue:
     product = _own(product_id)
     if request.method == "GET":
         return _render_edit(product, _form_for(product))
@@ -139,7 +140,7 @@ def _can_submit(product: Product) -> bool:
 
 @bp.post("/san-pham/<int:product_id>/anh")
 @producer_required
-def listing_photos(product_id: int):  # type: ignore[no-untyped-def]
+def listing_photos(product_id: int) -> ResponseReturnValue:
     """One form for all photos: captions, and up / down / remove buttons (no JS needed)."""
     product = _own(product_id)
     photos = listings.working_copy(product)["images"]
@@ -182,7 +183,7 @@ def _workflow(product_id: int, action: Any, success: str) -> Any:
 
 @bp.post("/san-pham/<int:product_id>/gui-duyet")
 @producer_required
-def listing_submit(product_id: int):  # type: ignore[no-untyped-def]
+def listing_submit(product_id: int) -> ResponseReturnValue:
     return _workflow(
         product_id,
         listings.submit,
@@ -192,7 +193,7 @@ def listing_submit(product_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/san-pham/<int:product_id>/huy-thay-doi")
 @producer_required
-def listing_discard(product_id: int):  # type: ignore[no-untyped-def]
+def listing_discard(product_id: int) -> ResponseReturnValue:
     return _workflow(
         product_id, listings.discard_change, "Đã huỷ thay đổi; phiên bản đang đăng giữ nguyên."
     )
@@ -200,19 +201,19 @@ def listing_discard(product_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/san-pham/<int:product_id>/tam-an")
 @producer_required
-def listing_unpublish(product_id: int):  # type: ignore[no-untyped-def]
+def listing_unpublish(product_id: int) -> ResponseReturnValue:
     return _workflow(product_id, listings.unpublish, "Đã tạm ẩn sản phẩm khỏi trang công khai.")
 
 
 @bp.post("/san-pham/<int:product_id>/hien-thi-lai")
 @producer_required
-def listing_republish(product_id: int):  # type: ignore[no-untyped-def]
+def listing_republish(product_id: int) -> ResponseReturnValue:
     return _workflow(product_id, listings.republish, "Sản phẩm đã hiển thị trở lại.")
 
 
 @bp.route("/san-pham/<int:product_id>/xoa", methods=["GET", "POST"])
 @producer_required
-def listing_delete(product_id: int):  # type: ignore[no-untyped-def]
+def listing_delete(product_id: int) -> ResponseReturnValue:
     product = _own(product_id)
     if request.method == "POST":
         return _workflow(product_id, listings.delete_draft, f"Đã xoá “{product.name}”.")

@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -39,7 +40,7 @@ def producer_required(view: Callable) -> Callable:
 
 
 @bp.after_request
-def _private(response):  # type: ignore[no-untyped-def]
+def _private(response) -> ResponseReturnValue:
     # A producer's pages may be opened on a shared computer: never cache them.
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -65,7 +66,7 @@ def attach_error(form: Any, exc: Exception, fallback: str | None = None) -> None
 
 @bp.get("/")
 @producer_required
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard() -> ResponseReturnValue:
     producer = profiles.own_producer(current_user)
     products = listings.own_products(current_user)
     return render_template(
@@ -88,7 +89,7 @@ def _province_choices(form: ProfileForm, province_id: int | None) -> None:
 
 @bp.route("/ho-so", methods=["GET", "POST"])
 @producer_required
-def profile():  # type: ignore[no-untyped-def]
+def profile() -> ResponseReturnValue:
     producer = profiles.own_producer(current_user)
     form = ProfileForm(obj=producer) if request.method == "GET" else ProfileForm()
     province_id = form.province_id.data if request.method == "POST" else producer.province_id
@@ -143,7 +144,7 @@ def _choosing_province(province_id: int | None) -> bool:
 
 @bp.get("/phuong-xa")
 @producer_required
-def wards():  # type: ignore[no-untyped-def]
+def wards() -> ResponseReturnValue:
     """The wards of a province, for the profile form's script."""
     choices = profiles.ward_choices(int_or_none(request.args.get("tinh")))
     payload = {"wards": [{"code": code, "name": name} for code, name in choices]}
@@ -152,7 +153,7 @@ def wards():  # type: ignore[no-untyped-def]
 
 @bp.route("/ho-so/nhan-quan-ly", methods=["GET", "POST"])
 @producer_required
-def claim():  # type: ignore[no-untyped-def]
+def claim() -> ResponseReturnValue:
     form = ClaimForm()
     if request.method == "GET":
         form.tax_code.data = (request.args.get("mst") or "")[:20]

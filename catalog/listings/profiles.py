@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from catalog.database import write_transaction
+from catalog.errors import Invalid
 from catalog.extensions import db
 from catalog.models import PRODUCER_TYPES, Producer, ProducerClaim, User
 from catalog.platform import audit, outbox, reference
@@ -65,12 +66,8 @@ STATUS_LABELS = {
 }
 
 
-class ProfileError(ValueError):
+class ProfileError(Invalid):
     """A polite reason the profile change was refused; `field` names the form field."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class TaxCodeTaken(ProfileError):

@@ -8,6 +8,7 @@ registration rules) and is signed in as the producer's manager. An unknown link 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo
 
@@ -66,7 +67,7 @@ class HandoverForm(Form):
 
 @bp.route("/nhan-quan-ly/<token>", methods=["GET", "POST"])
 @limiter.limit(_rate("REGISTER_RATE"), methods=["POST"])
-def handover(token: str):  # type: ignore[no-untyped-def]
+def handover(token: str) -> ResponseReturnValue:
     try:
         link = onboarding.read_handover(token)
     except onboarding.HandoverInvalid as exc:

@@ -12,6 +12,7 @@ from typing import Any
 
 import segno
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -44,10 +45,7 @@ def _attach(form: Any, exc: onboarding.OnboardingError) -> None:
 
 
 def _producer(producer_id: int) -> Any:
-    try:
-        producer = onboarding.producer_for(current_user, producer_id)
-    except onboarding.OutOfScope:
-        abort(403)
+    producer = onboarding.producer_for(current_user, producer_id)
     if producer is None:
         abort(404)
     return producer
@@ -55,7 +53,7 @@ def _producer(producer_id: int) -> Any:
 
 @bp.route("/dang-ky-ho", methods=["GET", "POST"])
 @official_required
-def onboard_producer():  # type: ignore[no-untyped-def]
+def onboard_producer() -> ResponseReturnValue:
     provinces = _provinces()
     form = OnboardProducerForm()
     if request.method == "GET" and len(provinces) == 1:
@@ -77,8 +75,6 @@ def onboard_producer():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             producer = onboarding.register_producer(current_user, form.values())
-        except onboarding.OutOfScope:
-            abort(403)
         except onboarding.OnboardingError as exc:
             _attach(form, exc)
         else:
@@ -90,7 +86,7 @@ def onboard_producer():  # type: ignore[no-untyped-def]
 
 @bp.route("/dang-ky-ho/<int:producer_id>/san-pham", methods=["GET", "POST"])
 @official_required
-def onboard_products(producer_id: int):  # type: ignore[no-untyped-def]
+def onboard_products(producer_id: int) -> ResponseReturnValue:
     producer = _producer(producer_id)
     managed = onboarding.has_accounts(producer)
     form = OnboardProductForm().set_categories(geo.all_categories())
@@ -99,8 +95,6 @@ def onboard_products(producer_id: int):  # type: ignore[no-untyped-def]
         upload = Upload(photo.stream, photo.filename) if photo and photo.filename else None
         try:
             product = onboarding.add_product(current_user, producer, form.values(), upload)
-        except onboarding.OutOfScope:
-            abort(403)
         except onboarding.OnboardingError as exc:
             _attach(form, exc)
         else:
@@ -118,7 +112,7 @@ def onboard_products(producer_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/dang-ky-ho/<int:producer_id>/ban-giao", methods=["GET", "POST"])
 @official_required
-def onboard_handover(producer_id: int):  # type: ignore[no-untyped-def]
+def onboard_handover(producer_id: int) -> ResponseReturnValue:
     producer = _producer(producer_id)
     managed = onboarding.has_accounts(producer)
     form = HandoverForm(email=producer.email) if request.method == "GET" else HandoverForm()
@@ -131,8 +125,6 @@ def onboard_handover(producer_id: int):  # type: ignore[no-untyped-def]
                 issued = onboarding.issue_handover(
                     current_user, producer, None if printing else form.email.data
                 )
-            except onboarding.OutOfScope:
-                abort(403)
             except onboarding.OnboardingError as exc:
                 _attach(form, exc)
             else:
@@ -165,7 +157,7 @@ def _links(producer_id: int) -> list[ProducerHandover]:
 
 @bp.get("/dang-ky-ho/<int:producer_id>/in")
 @official_required
-def onboard_print(producer_id: int):  # type: ignore[no-untyped-def]
+def onboard_print(producer_id: int) -> ResponseReturnValue:
     producer = _producer(producer_id)
     kept = session.get(PRINT_KEY) or {}
     handover = db.session.get(ProducerHandover, int(kept.get("handover") or 0))

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 
 from catalog.accounts import accounts
 from catalog.database import write_transaction
+from catalog.errors import Forbidden, Invalid
 from catalog.extensions import db
 from catalog.listings import profiles
 from catalog.listings.listings import MAX_ALT, Upload, replace_images
@@ -44,16 +45,8 @@ PRODUCT_FIELDS = (
 )
 
 
-class OnboardingError(ValueError):
+class OnboardingError(Invalid):
     """A polite reason the step was refused; `field` names the form field."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class OutOfScope(PermissionError):
-    """The official does not cover that province (→ 403)."""
 
 
 class HandoverInvalid(LookupError):
@@ -71,7 +64,7 @@ def register_producer(official: User, values: dict[str, Any]) -> Producer:
     """Create an active producer in the official's province, with its audit entry."""
     province_id = values.get("province_id")
     if not province_id or not official.covers(int(province_id)):
-        raise OutOfScope(province_id)
+        raise Forbidden()
     try:
         clean = profiles.clean_values(values)  # same rules as the producer's own profile
     except profiles.ProfileError as exc:
@@ -111,12 +104,12 @@ def register_producer(official: User, values: dict[str, Any]) -> Producer:
 
 
 def producer_for(official: User, producer_id: int) -> Producer | None:
-    """The producer if it exists (None → 404); OutOfScope when not the official's."""
+    """The producer if it exists (None → 404); Forbidden when not the official's."""
     producer = db.session.get(Producer, producer_id)
     if producer is None:
         return None
     if not official.covers(producer.province_id):
-        raise OutOfScope(producer.province_id)
+        raise Forbidden()
     return producer
 
 
@@ -138,7 +131,7 @@ def add_product(
 ) -> Product:
     """A published product of the producer (the official vouches), in search at once."""
     if not official.covers(producer.province_id):
-        raise OutOfScope(producer.province_id)
+        raise Forbidden()
     if has_accounts(producer):
         raise OnboardingError("Cơ sở này đã có người quản lý; sản phẩm do cơ sở tự đăng.")
     name = clean_text(values.get("name") or "")
@@ -232,7 +225,7 @@ def issue_handover(official: User, producer: Producer, email: str | None = None)
     """A new one-time link (older unused ones stop working); e-mailed when an address is
     given. The token is returned once, here, and never stored."""
     if not official.covers(producer.province_id):
-        raise OutOfScope(producer.province_id)
+        raise Forbidden()
     if has_accounts(producer):
         raise OnboardingError("Cơ sở này đã có người quản lý tài khoản.")
     email = accounts.normalize_email(email) if email else None

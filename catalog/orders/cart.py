@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from catalog.errors import Invalid
 from catalog.extensions import db
 from catalog.models import Producer, Product, User
 
@@ -22,12 +23,11 @@ MAX_QUANTITY = 9999
 MAX_LINES = 30  # distinct products; keeps the session cookie far below 4 KB
 
 
-class CartError(ValueError):
+class CartError(Invalid):
     """A polite reason the cart change was refused; `field` names the form field."""
 
     def __init__(self, message: str, field: str | None = "quantity") -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
 
 
 def parse_quantity(text: Any) -> int:

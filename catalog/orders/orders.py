@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from catalog.complaints.complaints import site_link
 from catalog.database import write_transaction
+from catalog.errors import Invalid, NotFound
 from catalog.extensions import db
 from catalog.listings import profiles
 from catalog.models import BlockedPhone, OrderItem, OrderRequest, User
@@ -50,15 +51,11 @@ NOT_ACCEPTED = (
 )
 
 
-class OrderError(ValueError):
+class OrderError(Invalid):
     """A polite reason the request or the step is refused; `field` names the form field."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
-
-class OrderNotFound(LookupError):
+class OrderNotFound(NotFound):
     """No such request, or not one of this producer's."""
 
 

@@ -8,6 +8,7 @@ not exist, so request numbers reveal nothing about other producers.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -46,13 +47,6 @@ def _step_form(order: OrderRequest) -> StepForm:
     return form
 
 
-def _order_or_404(order_id: int) -> OrderRequest:
-    try:
-        return order_inbox.get_for_producer(current_user, order_id)
-    except orders.OrderNotFound:
-        abort(404)
-
-
 @bp.context_processor
 def _order_counts() -> dict[str, object]:
     """`new_order_count()` for the dashboard's link to the inbox."""
@@ -61,7 +55,7 @@ def _order_counts() -> dict[str, object]:
 
 @bp.get("/don-hang")
 @producer_required
-def orders_inbox():  # type: ignore[no-untyped-def]
+def orders_inbox() -> ResponseReturnValue:
     status = request.args.get("trang-thai", "")
     status = status if status in ORDER_STATES else ""
     page = int_or_none(request.args.get("trang")) or 1
@@ -77,8 +71,8 @@ def orders_inbox():  # type: ignore[no-untyped-def]
 
 @bp.route("/don-hang/<int:order_id>", methods=["GET", "POST"])
 @producer_required
-def order_detail(order_id: int):  # type: ignore[no-untyped-def]
-    order = _order_or_404(order_id)
+def order_detail(order_id: int) -> ResponseReturnValue:
+    order = order_inbox.get_for_producer(current_user, order_id)
     form = _step_form(order)
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -86,8 +80,6 @@ def order_detail(order_id: int):  # type: ignore[no-untyped-def]
         except orders.OrderError as exc:
             target = getattr(form, exc.field or "", None) or form.status
             target.errors = [*target.errors, str(exc)]
-        except orders.OrderNotFound:
-            abort(404)
         else:
             flash(f"Đã cập nhật yêu cầu {order.code}: {order.status_label}.", "success")
             return redirect(url_for(".order_detail", order_id=order_id))
@@ -102,26 +94,20 @@ def order_detail(order_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/don-hang/<int:order_id>/chan-so")
 @producer_required
-def order_block_phone(order_id: int):  # type: ignore[no-untyped-def]
+def order_block_phone(order_id: int) -> ResponseReturnValue:
     if not Form().validate_on_submit():
         abort(400)
-    try:
-        order_inbox.block_phone(current_user, order_id)
-    except orders.OrderNotFound:
-        abort(404)
+    order_inbox.block_phone(current_user, order_id)
     flash("Đã chặn số điện thoại này: các yêu cầu sau từ số này sẽ không được nhận.", "success")
     return redirect(url_for(".order_detail", order_id=order_id))
 
 
 @bp.post("/don-hang/so-bi-chan/<int:blocked_id>/bo-chan")
 @producer_required
-def order_unblock_phone(blocked_id: int):  # type: ignore[no-untyped-def]
+def order_unblock_phone(blocked_id: int) -> ResponseReturnValue:
     if not Form().validate_on_submit():
         abort(400)
-    try:
-        order_inbox.unblock(current_user, blocked_id)
-    except orders.OrderNotFound:
-        abort(404)
+    order_inbox.unblock(current_user, blocked_id)
     flash("Đã bỏ chặn số điện thoại.", "success")
     order_id = int_or_none(request.form.get("order_id"))
     if order_id is not None:

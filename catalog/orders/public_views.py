@@ -25,19 +25,20 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 from flask_limiter.errors import RateLimitExceeded
 from wtforms import EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
 
 from catalog.catalogue import browse
 from catalog.complaints import public_views as complaint_views
-from catalog.errors import render_error
 from catalog.extensions import limiter
 from catalog.listings import profiles
 from catalog.models import ORDER_STATES
 from catalog.orders import cart, orders
 from catalog.platform import geo
 from catalog.web.blueprints import public as bp
+from catalog.web.error_pages import render_error
 from catalog.web.fields import in_choices, int_or_none, options
 from catalog.web.forms_common import (
     Form,
@@ -165,12 +166,12 @@ def _cart_page(form: OrderForm, status: int = 200, **context: Any):  # type: ign
 
 
 @bp.get("/gio-hang")
-def cart_page():  # type: ignore[no-untyped-def]
+def cart_page() -> ResponseReturnValue:
     return _cart_page(OrderForm(formdata=None))
 
 
 @bp.post("/gio-hang/them")
-def add_to_cart():  # type: ignore[no-untyped-def]
+def add_to_cart() -> ResponseReturnValue:
     form = AddToCartForm()
     product = browse.get_public_product_by_id(int_or_none(form.product_id.data) or 0)
     if product is None:
@@ -193,7 +194,7 @@ def add_to_cart():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/gio-hang/sua")
-def update_cart():  # type: ignore[no-untyped-def]
+def update_cart() -> ResponseReturnValue:
     """One line of the cart: a new quantity, or "Bỏ" (remove)."""
     form = Form()
     if not form.validate_on_submit():
@@ -227,7 +228,7 @@ def _rate() -> str:
 
 @bp.post("/gio-hang/dat-hang")
 @limiter.limit(_rate, deduct_when=_counted)
-def checkout():  # type: ignore[no-untyped-def]
+def checkout() -> ResponseReturnValue:
     form = OrderForm()
     _set_choices(form)
     if request.form.get("website"):
@@ -287,7 +288,7 @@ def _honeypot():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/don-hang/theo-doi/<token>")
-def order_status(token: str):  # type: ignore[no-untyped-def]
+def order_status(token: str) -> ResponseReturnValue:
     order = orders.find_by_token(token)
     if order is None:
         return private_token_page(current_app.make_response(render_error(404)))
@@ -296,7 +297,7 @@ def order_status(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.errorhandler(RateLimitExceeded)
-def _too_many(exc: RateLimitExceeded):  # type: ignore[no-untyped-def]
+def _too_many(exc: RateLimitExceeded) -> ResponseReturnValue:
     """The order form's own words; other limited public forms keep theirs."""
     if request.endpoint not in ENDPOINTS:
         return complaint_views.too_many_page(exc)

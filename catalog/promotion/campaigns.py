@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, insert, select, update
 
 from catalog.database import write_transaction
+from catalog.errors import NotFound
 from catalog.extensions import db
 from catalog.models import Campaign, Product, Province, User, campaign_products
 from catalog.platform import audit
@@ -24,7 +25,6 @@ from catalog.promotion.promotion_common import (
     MAX_ALT,
     MAX_SUMMARY,
     MAX_TITLE,
-    NotFound,
     PromotionError,
     check_scope,
     markdown_text,
@@ -57,7 +57,7 @@ def local_today() -> date:
 
 
 def get_campaign(user: User, campaign_id: int) -> Campaign:
-    """A campaign the user may manage; NotFound / OutOfScope otherwise."""
+    """A campaign the user may manage; NotFound / Forbidden otherwise."""
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound

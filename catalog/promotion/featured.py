@@ -9,13 +9,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from catalog.database import write_transaction
+from catalog.errors import NotFound
 from catalog.extensions import db
 from catalog.models import Product, User
 from catalog.platform import audit
 from catalog.platform.clock import utcnow
 from catalog.platform.search_sync import public_products_query
 from catalog.promotion.promotion_common import (
-    NotFound,
     PromotionError,
     check_scope,
     scoped_province_ids,

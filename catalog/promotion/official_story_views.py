@@ -4,6 +4,7 @@ publish, and link the producers and products a story features."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from catalog.promotion import stories as story_service
@@ -27,13 +28,13 @@ def _form(**kwargs: object) -> StoryForm:
 
 @bp.get("/bai-viet", endpoint="stories")
 @official_required
-def story_index():  # type: ignore[no-untyped-def]
+def story_index() -> ResponseReturnValue:
     return render_template("official/stories.html", items=story_service.stories_for(current_user))
 
 
 @bp.route("/bai-viet/moi", methods=["GET", "POST"])
 @official_required
-def story_new():  # type: ignore[no-untyped-def]
+def story_new() -> ResponseReturnValue:
     form = _form()
     if request.method == "GET":
         form.kind.data = "news"
@@ -52,7 +53,7 @@ def story_new():  # type: ignore[no-untyped-def]
 
 @bp.route("/bai-viet/<int:story_id>", methods=["GET", "POST"])
 @official_required
-def story_edit(story_id: int):  # type: ignore[no-untyped-def]
+def story_edit(story_id: int) -> ResponseReturnValue:
     story = _story_or_abort(story_id)
     if request.method == "GET":
         form = _form(formdata=None, obj=story)
@@ -76,7 +77,7 @@ def story_edit(story_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/bai-viet/<int:story_id>/dang")
 @official_required
-def story_publish(story_id: int):  # type: ignore[no-untyped-def]
+def story_publish(story_id: int) -> ResponseReturnValue:
     checked_action()
     run(lambda: story_service.set_published(current_user, story_id, True))
     flash("Đã đăng bài viết.", "success")
@@ -85,7 +86,7 @@ def story_publish(story_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/bai-viet/<int:story_id>/go")
 @official_required
-def story_unpublish(story_id: int):  # type: ignore[no-untyped-def]
+def story_unpublish(story_id: int) -> ResponseReturnValue:
     checked_action()
     run(lambda: story_service.set_published(current_user, story_id, False))
     flash("Đã gỡ bài viết; bài trở về bản nháp.", "success")
@@ -94,7 +95,7 @@ def story_unpublish(story_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/bai-viet/<int:story_id>/lien-ket", methods=["GET", "POST"])
 @official_required
-def story_links(story_id: int):  # type: ignore[no-untyped-def]
+def story_links(story_id: int) -> ResponseReturnValue:
     story = _story_or_abort(story_id)
     error, status = None, 200
     if request.method == "POST":

@@ -9,13 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from catalog.promotion import campaigns, featured
 from catalog.promotion.forms import ActionForm, CampaignForm
 from catalog.promotion.promotion_common import (
-    NotFound,
-    OutOfScope,
     PromotionError,
     pickable_products,
 )
@@ -26,14 +25,10 @@ MAX_QUERY = 100
 
 
 def run(call: Callable[[], Any], form: Any = None) -> tuple[Any, str | None]:
-    """Call a service: NotFound → 404, OutOfScope → 403; a refusal is put on its form field
-    (or the form's errors) and returned as the message."""
+    """Call a service; a refusal is put on its form field (or the form's errors) and returned
+    as the message. NotFound and Forbidden reach the app's error handler (404, 403)."""
     try:
         return call(), None
-    except NotFound:
-        abort(404)
-    except OutOfScope:
-        abort(403)
     except PromotionError as exc:
         target = getattr(form, exc.field, None) if form is not None and exc.field else None
         if target is not None:
@@ -65,7 +60,7 @@ def posted_id(name: str) -> int:
 
 @bp.get("/noi-bat", endpoint="featured")
 @official_required
-def featured_page():  # type: ignore[no-untyped-def]
+def featured_page() -> ResponseReturnValue:
     return _featured_page()
 
 
@@ -86,7 +81,7 @@ def _featured_page(error: str | None = None, status: int = 200):  # type: ignore
 
 @bp.post("/noi-bat/<int:product_id>/them")
 @official_required
-def featured_add(product_id: int):  # type: ignore[no-untyped-def]
+def featured_add(product_id: int) -> ResponseReturnValue:
     checked_action()
     product, error = run(lambda: featured.feature(current_user, product_id))
     if error:
@@ -97,7 +92,7 @@ def featured_add(product_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/noi-bat/<int:product_id>/bo")
 @official_required
-def featured_remove(product_id: int):  # type: ignore[no-untyped-def]
+def featured_remove(product_id: int) -> ResponseReturnValue:
     checked_action()
     product, _ = run(lambda: featured.unfeature(current_user, product_id))
     flash(f"Đã bỏ “{product.name}” khỏi mục nổi bật.", "success")
@@ -109,7 +104,7 @@ def featured_remove(product_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/chuong-trinh", endpoint="campaigns")
 @official_required
-def campaign_index():  # type: ignore[no-untyped-def]
+def campaign_index() -> ResponseReturnValue:
     return render_template(
         "official/campaigns.html",
         items=campaigns.campaigns_for(current_user),
@@ -124,7 +119,7 @@ def _campaign_or_abort(campaign_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/chuong-trinh/moi", methods=["GET", "POST"])
 @official_required
-def campaign_new():  # type: ignore[no-untyped-def]
+def campaign_new() -> ResponseReturnValue:
     form = CampaignForm().setup(current_user)
     if request.method == "GET" and current_user.role != "admin" and current_user.provinces:
         form.province_id.data = current_user.provinces[0].id
@@ -141,7 +136,7 @@ def campaign_new():  # type: ignore[no-untyped-def]
 
 @bp.route("/chuong-trinh/<int:campaign_id>", methods=["GET", "POST"])
 @official_required
-def campaign_edit(campaign_id: int):  # type: ignore[no-untyped-def]
+def campaign_edit(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_abort(campaign_id)
     if request.method == "GET":
         form = CampaignForm(formdata=None, obj=campaign).setup(current_user)
@@ -169,7 +164,7 @@ def campaign_edit(campaign_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/chuong-trinh/<int:campaign_id>/dang")
 @official_required
-def campaign_publish(campaign_id: int):  # type: ignore[no-untyped-def]
+def campaign_publish(campaign_id: int) -> ResponseReturnValue:
     checked_action()
     run(lambda: campaigns.set_published(current_user, campaign_id, True))
     flash("Đã đăng chương trình.", "success")
@@ -178,7 +173,7 @@ def campaign_publish(campaign_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/chuong-trinh/<int:campaign_id>/go")
 @official_required
-def campaign_unpublish(campaign_id: int):  # type: ignore[no-untyped-def]
+def campaign_unpublish(campaign_id: int) -> ResponseReturnValue:
     checked_action()
     run(lambda: campaigns.set_published(current_user, campaign_id, False))
     flash("Đã gỡ chương trình khỏi trang công khai; chương trình trở về bản nháp.", "success")
@@ -195,7 +190,7 @@ PRODUCT_ACTIONS: dict[str, Callable[..., Any]] = {
 
 @bp.route("/chuong-trinh/<int:campaign_id>/san-pham", methods=["GET", "POST"])
 @official_required
-def campaign_products(campaign_id: int):  # type: ignore[no-untyped-def]
+def campaign_products(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_abort(campaign_id)
     error, status = None, 200
     if request.method == "POST":

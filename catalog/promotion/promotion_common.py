@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from catalog.errors import Forbidden, Invalid
 from catalog.extensions import db
 from catalog.models import Producer, Product, User
 from catalog.platform.images import ImageRejected, store_image
@@ -26,20 +27,8 @@ MAX_MARKDOWN = 20_000
 PICKER_LIMIT = 20
 
 
-class PromotionError(ValueError):
+class PromotionError(Invalid):
     """A polite refusal; `field` names the form field it belongs next to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class OutOfScope(PermissionError):
-    """The entry belongs to a province the official does not cover (→ 403)."""
-
-
-class NotFound(LookupError):
-    """No such entry (→ 404)."""
 
 
 def check_scope(user: User, province_id: int | None) -> None:
@@ -47,7 +36,7 @@ def check_scope(user: User, province_id: int | None) -> None:
     if user.role == "admin" and user.active:
         return
     if province_id is None or not user.active or not user.covers(province_id):
-        raise OutOfScope
+        raise Forbidden
 
 
 def scoped_province_ids(user: User) -> list[int] | None:

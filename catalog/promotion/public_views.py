@@ -4,6 +4,7 @@ Drafts are not found (404). Markdown is rendered to sanitised HTML here, once pe
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask.typing import ResponseReturnValue
 
 from catalog.catalogue.browse import Page
 from catalog.platform.markdown_render import render_markdown
@@ -14,14 +15,14 @@ STORIES_PER_PAGE = 12
 
 
 @bp.get("/chuong-trinh", endpoint="campaigns")
-def campaigns_page():  # type: ignore[no-untyped-def]
+def campaigns_page() -> ResponseReturnValue:
     today = campaigns.local_today()
     current, upcoming = campaigns.current_and_upcoming(today)
     return render_template("public/campaigns.html", current=current, upcoming=upcoming, today=today)
 
 
 @bp.get("/chuong-trinh/<slug>")
-def campaign(slug: str):  # type: ignore[no-untyped-def]
+def campaign(slug: str) -> ResponseReturnValue:
     item = campaigns.get_public_campaign(slug)
     if item is None:
         abort(404)
@@ -36,7 +37,7 @@ def campaign(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/tin-tuc", endpoint="stories")
-def stories_page():  # type: ignore[no-untyped-def]
+def stories_page() -> ResponseReturnValue:
     number = request.args.get("page", "1")
     number = int(number) if number.isdigit() and len(number) < 6 else 1
     total = stories.count_published()
@@ -52,7 +53,7 @@ def stories_page():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/tin-tuc/<slug>")
-def story(slug: str):  # type: ignore[no-untyped-def]
+def story(slug: str) -> ResponseReturnValue:
     item = stories.get_public_story(slug)
     if item is None:
         abort(404)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from catalog.database import write_transaction
+from catalog.errors import NotFound
 from catalog.extensions import db
 from catalog.models import STORY_KINDS, Campaign, Producer, Product, Province, Story, User
 from catalog.models.promotion import story_producers
@@ -23,7 +24,6 @@ from catalog.promotion.promotion_common import (
     MAX_ALT,
     MAX_SUMMARY,
     MAX_TITLE,
-    NotFound,
     PromotionError,
     check_scope,
     markdown_text,

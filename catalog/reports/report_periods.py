@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import false, select, true
 
+from catalog.errors import Forbidden, Invalid
 from catalog.extensions import db
 from catalog.models import Province, User
-from catalog.review.moderation import OutOfScope
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_MONTHS = 60
@@ -29,13 +29,11 @@ PRESETS = {
 }
 
 
-class ReportError(ValueError):
+class ReportError(Invalid):
     """A polite reason the period cannot be reported on (shown next to the field)."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(message, field)
 
 
 # -- period and scope -----------------------------------------------------------------------
@@ -130,13 +128,13 @@ class Scope:
 
 def scope_for(user: User, province_id: int | None = None) -> Scope:
     """One province (which the user must cover) or all the user covers; admins: any or all.
-    Raises LookupError for an unknown province, OutOfScope for one not covered."""
+    Raises LookupError for an unknown province, Forbidden for one not covered."""
     if province_id is not None:
         province = db.session.get(Province, province_id)
         if province is None:
             raise LookupError("Không có tỉnh, thành phố này.")
         if not user.covers(province.id):
-            raise OutOfScope()
+            raise Forbidden()
         return Scope((province.id,), province.name, province.slug)
     if user.role == "admin":
         return Scope(None, "Tất cả tỉnh, thành phố", "toan-quoc")

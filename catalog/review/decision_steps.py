@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
+from catalog.errors import Forbidden, Invalid, NotFound
 from catalog.extensions import db
 from catalog.models import Producer, User
 from catalog.platform import mail
@@ -32,28 +33,21 @@ NOTE_LABELS = {
 }
 
 
-class ModerationError(ValueError):
+class ModerationError(Invalid):
     """A polite reason the decision cannot be taken (shown to the official)."""
 
 
-class EntryNotFound(ModerationError, LookupError):
+class EntryNotFound(NotFound):
     """The entry does not exist (any more): deleted by its producer, or a wrong id."""
 
 
-class OutOfScope(PermissionError):
-    """The official does not cover this entry's province."""
-
-    def __init__(self, message: str = "Bạn không phụ trách tỉnh, thành phố của mục này.") -> None:
-        super().__init__(message)
-
-
 def check_scope(official: User, *province_ids: int | None) -> None:
-    """Refuse (OutOfScope) unless the official is active and covers every given province."""
+    """Refuse (Forbidden) unless the official is active and covers every given province."""
     if not official.is_active:
-        raise OutOfScope("Tài khoản của bạn đang bị khoá.")
+        raise Forbidden("Tài khoản của bạn đang bị khoá.")
     for province_id in province_ids:
         if province_id is not None and not official.covers(province_id):
-            raise OutOfScope()
+            raise Forbidden()
 
 
 def reason(note: str | None, decision: str) -> str:

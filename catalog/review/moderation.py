@@ -34,7 +34,6 @@ from catalog.review.decision_steps import (
     NOTE_LABELS,
     EntryNotFound,
     ModerationError,
-    OutOfScope,
 )
 from catalog.review.decision_steps import check_decision as _check_decision
 from catalog.review.decision_steps import check_scope as _check_scope
@@ -299,7 +298,6 @@ __all__ = [
     "PRODUCER_STATES",
     "EntryNotFound",
     "ModerationError",
-    "OutOfScope",
     "QueueItem",
     "approve_producer",
     "approve_product",

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from catalog.extensions import db
 from catalog.models import Producer, Product
-from catalog.review import completion, moderation, review_queue
+from catalog.review import completion, review_queue
 from catalog.review.official_views import GAP_LABELS
 from catalog.review.queue_forms import BulkApproveForm, CompleteProducerForm, CompleteProductForm
 from catalog.web.blueprints import official as bp
@@ -21,7 +22,7 @@ MAX_SELECTED = 200
 
 @bp.post("/duyet-hang-loat")
 @official_required
-def queue_bulk_approve():  # type: ignore[no-untyped-def]
+def queue_bulk_approve() -> ResponseReturnValue:
     form = BulkApproveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -49,10 +50,6 @@ def _complete(form: Any, service: Any, entry_id: int, template: str, **context: 
         if form.validate_on_submit():
             try:
                 service(current_user, entry_id, form.values())
-            except moderation.EntryNotFound:
-                abort(404)
-            except moderation.OutOfScope:
-                abort(403)
             except completion.CompletionError as exc:
                 target = form[exc.field] if exc.field and exc.field in form else None
                 if target is not None:
@@ -67,7 +64,7 @@ def _complete(form: Any, service: Any, entry_id: int, template: str, **context: 
 
 @bp.route("/bo-sung/co-so/<int:producer_id>", methods=["GET", "POST"])
 @official_required
-def queue_complete_producer(producer_id: int):  # type: ignore[no-untyped-def]
+def queue_complete_producer(producer_id: int) -> ResponseReturnValue:
     producer = db.session.get(Producer, producer_id)
     if producer is None:
         abort(404)
@@ -86,7 +83,7 @@ def queue_complete_producer(producer_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/bo-sung/san-pham/<int:product_id>", methods=["GET", "POST"])
 @official_required
-def queue_complete_product(product_id: int):  # type: ignore[no-untyped-def]
+def queue_complete_product(product_id: int) -> ResponseReturnValue:
     product = db.session.get(Product, product_id)
     if product is None:
         abort(404)

@@ -15,10 +15,11 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from catalog.errors import Forbidden
 from catalog.extensions import db
 from catalog.models import Producer, ProducerClaim, Product, User
 from catalog.platform.clock import utcnow
-from catalog.review.decision_steps import EntryNotFound, ModerationError, OutOfScope
+from catalog.review.decision_steps import EntryNotFound, ModerationError
 
 KINDS = ("producer", "listing", "change", "claim", "incomplete")
 # Kinds an official may approve in bulk (claims and completions need a person's judgement).
@@ -222,7 +223,7 @@ def bulk_approve(official: User, keys: Iterable[str]) -> BulkResult:
                 entry = moderation.decide_producer(official, entry_id, "approve", None)
             else:
                 entry = moderation.decide_product(official, entry_id, "approve", None)
-        except OutOfScope as exc:
+        except Forbidden as exc:
             result.refused.append((label, str(exc)))
         except EntryNotFound as exc:
             result.refused.append((label, str(exc)))

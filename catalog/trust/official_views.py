@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from catalog.catalogue.browse import Page
@@ -53,7 +54,7 @@ def _page_number() -> int:
 
 @bp.get("/co-so-san-xuat")
 @official_required
-def producers():  # type: ignore[no-untyped-def]
+def producers() -> ResponseReturnValue:
     status = request.args.get("trang-thai", "")
     status = status if status in STATUS_FILTERS else ""
     trusted = request.args.get("tin-cay", "")
@@ -103,7 +104,7 @@ def _render_manage(producer: Producer, forms: dict[str, Any], status: int = 200)
 
 @bp.get("/co-so-san-xuat/<int:producer_id>")
 @official_required
-def producer_manage(producer_id: int):  # type: ignore[no-untyped-def]
+def producer_manage(producer_id: int) -> ResponseReturnValue:
     return _render_manage(_producer(producer_id), _manage_forms())
 
 
@@ -115,10 +116,6 @@ def _producer_action(producer_id: int, form_name: str, act: Callable[[str], Any]
     if form.validate_on_submit():
         try:
             act(form.note.data)
-        except moderation.EntryNotFound:
-            abort(404)
-        except moderation.OutOfScope:
-            abort(403)
         except moderation.ModerationError as exc:
             form.note.errors = [*form.note.errors, str(exc)]
         else:
@@ -130,7 +127,7 @@ def _producer_action(producer_id: int, form_name: str, act: Callable[[str], Any]
 
 @bp.post("/co-so-san-xuat/<int:producer_id>/danh-dau-tin-cay")
 @official_required
-def producer_trust(producer_id: int):  # type: ignore[no-untyped-def]
+def producer_trust(producer_id: int) -> ResponseReturnValue:
     return _producer_action(
         producer_id,
         "trust_form",
@@ -141,7 +138,7 @@ def producer_trust(producer_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/co-so-san-xuat/<int:producer_id>/bo-danh-dau-tin-cay")
 @official_required
-def producer_untrust(producer_id: int):  # type: ignore[no-untyped-def]
+def producer_untrust(producer_id: int) -> ResponseReturnValue:
     return _producer_action(
         producer_id,
         "untrust_form",
@@ -152,7 +149,7 @@ def producer_untrust(producer_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/co-so-san-xuat/<int:producer_id>/tam-ngung")
 @official_required
-def producer_suspend(producer_id: int):  # type: ignore[no-untyped-def]
+def producer_suspend(producer_id: int) -> ResponseReturnValue:
     return _producer_action(
         producer_id,
         "suspend_form",
@@ -163,7 +160,7 @@ def producer_suspend(producer_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/co-so-san-xuat/<int:producer_id>/hien-thi-lai")
 @official_required
-def producer_reinstate(producer_id: int):  # type: ignore[no-untyped-def]
+def producer_reinstate(producer_id: int) -> ResponseReturnValue:
     return _producer_action(
         producer_id,
         "reinstate_form",
@@ -177,7 +174,7 @@ def producer_reinstate(producer_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/chung-nhan")
 @official_required
-def certificates():  # type: ignore[no-untyped-def]
+def certificates() -> ResponseReturnValue:
     status = request.args.get("trang-thai", "")
     status = status if status in CERTIFICATE_STATES else ""
     counts = certificate_service.counts(current_user)
@@ -205,7 +202,7 @@ def _certificate(certificate_id: int) -> OcopCertificate:
 
 @bp.route("/san-pham/<int:product_id>/chung-nhan/moi", methods=["GET", "POST"])
 @official_required
-def certificate_new(product_id: int):  # type: ignore[no-untyped-def]
+def certificate_new(product_id: int) -> ResponseReturnValue:
     product = db.session.get(Product, product_id)
     if product is None:
         abort(404)
@@ -226,10 +223,6 @@ def certificate_new(product_id: int):  # type: ignore[no-untyped-def]
             )
             try:
                 cert = certificate_service.record_certificate(current_user, product_id, data)
-            except moderation.EntryNotFound:
-                abort(404)
-            except moderation.OutOfScope:
-                abort(403)
             except moderation.ModerationError as exc:
                 form.form_errors.append(str(exc))
             else:
@@ -253,7 +246,7 @@ def _render_detail(cert: OcopCertificate, status: int = 200, **forms: Any):  # t
 
 @bp.get("/chung-nhan/<int:certificate_id>")
 @official_required
-def certificate_detail(certificate_id: int):  # type: ignore[no-untyped-def]
+def certificate_detail(certificate_id: int) -> ResponseReturnValue:
     return _render_detail(_certificate(certificate_id))
 
 
@@ -264,10 +257,6 @@ def _certificate_action(
     if form.validate_on_submit():
         try:
             act()
-        except moderation.EntryNotFound:
-            abort(404)
-        except moderation.OutOfScope:
-            abort(403)
         except moderation.ModerationError as exc:
             if hasattr(form, "note"):
                 form.note.errors = [*form.note.errors, str(exc)]
@@ -282,7 +271,7 @@ def _certificate_action(
 
 @bp.post("/chung-nhan/<int:certificate_id>/xac-minh")
 @official_required
-def certificate_verify(certificate_id: int):  # type: ignore[no-untyped-def]
+def certificate_verify(certificate_id: int) -> ResponseReturnValue:
     return _certificate_action(
         certificate_id,
         ConfirmForm(prefix="xac-minh"),
@@ -294,7 +283,7 @@ def certificate_verify(certificate_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/chung-nhan/<int:certificate_id>/thu-hoi")
 @official_required
-def certificate_revoke(certificate_id: int):  # type: ignore[no-untyped-def]
+def certificate_revoke(certificate_id: int) -> ResponseReturnValue:
     form = NoteForm(prefix="thu-hoi")
     return _certificate_action(
         certificate_id,

@@ -22,12 +22,11 @@ from catalog.platform import audit, outbox
 from catalog.platform.clock import utcnow
 from catalog.platform.vietnamese import normalize_key, slugify
 from catalog.review.decision_steps import check_scope
-from catalog.review.moderation import MAX_NOTE, EntryNotFound, ModerationError, OutOfScope
+from catalog.review.moderation import MAX_NOTE, EntryNotFound, ModerationError
 
 __all__ = [
     "EntryNotFound",
     "ModerationError",
-    "OutOfScope",
     "ProducerFilters",
     "list_producers",
     "mark_trusted",

@@ -11,11 +11,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from catalog.errors import Forbidden
 from catalog.extensions import db
 from catalog.models import AuditEntry, Campaign, Story
 from catalog.platform.markdown_render import render_markdown
 from catalog.promotion import campaigns, featured, stories
-from catalog.promotion.promotion_common import OutOfScope, PromotionError
+from catalog.promotion.promotion_common import PromotionError
 from tests.factories import create_user, province
 from tests.forms import csrf_token, post_form
 from tests.listings.support import draft, jpeg, owner, png
@@ -154,7 +155,7 @@ def test_featuring_is_limited_to_the_officials_provinces_and_public_products(app
     page = client.get("/quan-ly/noi-bat?q=Na").get_data(as_text=True)
     assert "Na Trùng Khánh" in page and "Na Chi Lăng" not in page
     assert f"/quan-ly/noi-bat/{mine.id}/them" in page
-    with pytest.raises(OutOfScope):
+    with pytest.raises(Forbidden):
         featured.feature(curator, elsewhere.id)
 
 
@@ -210,7 +211,7 @@ def test_campaign_products_are_published_in_scope_and_ordered(app):
     campaigns.move_product(curator, campaign.id, second.id, -1)
     assert campaigns.product_ids(campaign) == [second.id, first.id]
     assert [p.id for p in campaigns.public_products(campaign)] == [second.id, first.id]
-    with pytest.raises(OutOfScope):
+    with pytest.raises(Forbidden):
         campaigns.add_product(curator, campaign.id, elsewhere.id)
     unpublished = draft(owner(), "Chưa duyệt")
     with pytest.raises(PromotionError, match="đang hiển thị công khai"):

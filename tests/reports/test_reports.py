@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from catalog.errors import Forbidden
 from catalog.extensions import db
 from catalog.models import Producer, Product, User
 from catalog.platform import svg_charts
 from catalog.reports import report_exports, reports
-from catalog.review.moderation import OutOfScope
 from tests import databases
 from tests.conftest import close_app, make_app
 from tests.factories import create_user, province
@@ -167,7 +167,7 @@ def test_period_filter_leaves_out_entries_outside_it(catalogue):
 
 def test_scope_rules(catalogue):
     curator = catalogue.curator
-    with pytest.raises(OutOfScope):
+    with pytest.raises(Forbidden):
         reports.scope_for(curator, province("Lạng Sơn").id)
     with pytest.raises(LookupError):
         reports.scope_for(curator, 999)

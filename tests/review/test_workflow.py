@@ -10,12 +10,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from catalog.errors import Forbidden, NotFound
 from catalog.extensions import db
 from catalog.listings import listings, profiles
 from catalog.models import AuditEntry, Category, IndexOutbox, MailMessage, Product, User
 from catalog.platform import audit, mail, search_sync
 from catalog.review import moderation
-from catalog.review.moderation import EntryNotFound, ModerationError, OutOfScope
+from catalog.review.moderation import EntryNotFound, ModerationError
 from search_index import SearchQuery
 from tests.factories import create_producer, create_user, province
 
@@ -334,7 +335,7 @@ def test_officials_act_only_on_their_provinces_and_admins_everywhere(app):
     entries = count(AuditEntry)
 
     for who in (elsewhere, producer_user):
-        with pytest.raises(OutOfScope) as refused:
+        with pytest.raises(Forbidden) as refused:
             moderation.approve_product(product.id, official=who)
         assert isinstance(refused.value, PermissionError) and "không phụ trách" in str(
             refused.value
@@ -359,7 +360,7 @@ def test_a_change_moving_the_listing_needs_both_provinces(app):
     product = published(producer_user, curator)
     listings.update(producer_user, product, {"province_id": province("Hà Nội").id})
 
-    with pytest.raises(OutOfScope):
+    with pytest.raises(Forbidden):
         moderation.approve_product(product.id, official=curator)
     assert reload(product).province_id == province("Cao Bằng").id
 
@@ -372,7 +373,7 @@ def test_a_disabled_official_cannot_decide(app):
     curator = official()
     curator.active = False
     db.session.commit()
-    with pytest.raises(OutOfScope, match="khoá"):
+    with pytest.raises(Forbidden, match="khoá"):
         moderation.approve_product(product.id, official=curator)
 
 
@@ -439,7 +440,8 @@ def test_invalid_transitions_are_refused_politely_and_change_nothing(app):
             attempt()
     with pytest.raises(EntryNotFound, match="Không tìm thấy") as missing:
         moderation.approve_product(gone_id, official=curator)
-    assert isinstance(missing.value, LookupError) and isinstance(missing.value, ModerationError)
+    # A missing entry is a NotFound (404 through the app's handler), not a form refusal.
+    assert isinstance(missing.value, NotFound) and not isinstance(missing.value, ModerationError)
     with pytest.raises(EntryNotFound):
         moderation.approve_producer(999_999, official=curator)
 
@@ -507,7 +509,7 @@ def test_claim_hands_the_producer_over_once(app):
     claim = profiles.claim(claimant, "0100109106", "Tôi là chủ nhiệm HTX.")
     curator = official()
 
-    with pytest.raises(OutOfScope):
+    with pytest.raises(Forbidden):
         moderation.decide_claim(official("Hà Nội"), claim.id, "approve", None)
     with pytest.raises(ModerationError, match="lý do"):
         moderation.decide_claim(curator, claim.id, "reject", "")

@@ -114,7 +114,7 @@ def test_an_unexpected_error_is_logged_with_the_request_id(caplog, app):
         close_app(broken)
     assert response.status_code == 500 and response.headers["X-Request-ID"] == "trace-7"
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert {r.name for r in errors} >= {"catalog.errors", "catalog.request"}
+    assert {r.name for r in errors} >= {"catalog.web.error_pages", "catalog.request"}
     for record in errors:
         RequestIdFilter().filter(record)
         assert record.request_id == "trace-7"

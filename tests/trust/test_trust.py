@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from catalog.errors import Forbidden
 from catalog.extensions import db
 from catalog.listings import listings
 from catalog.models import AuditEntry, Producer, User
 from catalog.platform import search_sync
 from catalog.review import moderation
 from catalog.trust import trust
-from catalog.trust.trust import ModerationError, OutOfScope
+from catalog.trust.trust import ModerationError
 from search_index import ProductDoc, SearchQuery
 from tests.forms import csrf_token, post_form
 from tests.listings.support import draft, found, reload
@@ -80,7 +81,7 @@ def test_another_provinces_producer_is_out_of_scope(client, login_as, curator):
     other = official("Lạng Sơn")
     lang_son = live_product("Hồi Lạng Sơn", "Lạng Sơn", other)
     producer_id = lang_son.producer_id
-    with pytest.raises(OutOfScope):
+    with pytest.raises(Forbidden):
         trust.mark_trusted(curator, producer_id, EVIDENCE)
     login_as(curator)
     assert client.get(f"/quan-ly/co-so-san-xuat/{producer_id}").status_code == 403
