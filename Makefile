@@ -11,7 +11,7 @@ TRANSLATIONS := catalog/translations
 MO := $(TRANSLATIONS)/en/LC_MESSAGES/messages.mo
 NODE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: run serve test setup system-deps db lint format translations screenshots bench-search bench-images bench-load clean
+.PHONY: run serve test check setup system-deps db lint format translations screenshots bench-search bench-images bench-load clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -92,34 +92,43 @@ serve: setup
 PG_TEST_DIR := $(CURDIR)/instance/test-postgres
 PG_TEST_PORT ?= 55433
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile --durations=15
-# Pass 2 leaves out, to keep CI within 15 minutes, what cannot differ on PostgreSQL or is
-# covered through the same database paths by the tests it does run: tests that never open a
-# database, the page checks (axe, phone widths, Nu: rendered HTML), the Chromium journeys,
-# the gunicorn fault tests and other multi-process `slow` tests (about SQLite under several
-# processes; they pass on PostgreSQL too), and the read-only page tests on the demo
-# catalogue. `make test PG_PASS_ARGS=` runs everything on both.
-PG_PASS_ARGS ?= -m "not page_checks and not no_database and not browser and not gunicorn and not slow and not demo_pages"
+# Pass 2 runs every test that opens a database (pages, journeys, gunicorn and multi-process
+# tests included); only the tests that never open one (conftest marks them no_database:
+# nothing there can differ on PostgreSQL) run once, in pass 1.
+PG_PASS_ARGS ?= -m "not no_database"
 
-test: setup system-deps $(NODE_STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: setup system-deps $(NODE_STAMP) lint
 	$(BIN)/bandit -q -r catalog search_index app.py gunicorn.conf.py --severity-level high
 	@trap '.ci/pg-cluster stop "$(PG_TEST_DIR)"' EXIT; \
 	url=$$(.ci/pg-cluster start "$(PG_TEST_DIR)" $(PG_TEST_PORT)) || exit 1; \
 	export CHOVIET_REQUIRE_SERVICES=1 CHOVIET_TEST_POSTGRES_URL="$$url"; \
 	pg_log="$(CURDIR)/instance/pytest-postgres.log"; \
+	start=$$(date +%s); \
 	( CHOVIET_TEST_DATABASE_URL="$$url" CHOVIET_TEST_SEARCH_BACKEND=postgres \
-	  $(PYTEST) --basetemp="$(CURDIR)/instance/pytest-postgres" $(PG_PASS_ARGS) >"$$pg_log" 2>&1 ) & \
+	  $(PYTEST) --basetemp="$(CURDIR)/instance/pytest-postgres" $(PG_PASS_ARGS) >"$$pg_log" 2>&1; \
+	  status=$$?; echo "Pass 2 took $$(( $$(date +%s) - start )) s" >>"$$pg_log"; exit $$status ) & \
 	pg_pass=$$!; \
 	echo "== Pass 1: SQLite, Whoosh (pass 2 runs beside it; its log follows) =="; \
 	$(PYTEST) --basetemp="$(CURDIR)/instance/pytest-sqlite"; one=$$?; \
+	echo "Pass 1 took $$(( $$(date +%s) - start )) s"; \
 	wait $$pg_pass; two=$$?; \
 	echo "== Pass 2: PostgreSQL, PostgreSQL search =="; cat "$$pg_log"; \
+	echo "make test took $$(( $$(date +%s) - start )) s"; \
 	[ $$one -eq 0 ] && [ $$two -eq 0 ]
+
+# The loop to run while working (README): lint, types and the SQLite tests that need no
+# browser, no gunicorn, no PostgreSQL and no other process; a few minutes on two cores.
+# `make test` (CI) stays the whole truth.
+CHECK_ARGS ?= -m "not page_checks and not browser and not gunicorn and not slow"
+check: setup lint
+	@start=$$(date +%s); \
+	$(PYTEST) --basetemp="$(CURDIR)/instance/pytest-check" $(CHECK_ARGS); status=$$?; \
+	echo "make check took $$(( $$(date +%s) - start )) s"; exit $$status
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: setup
 	$(BIN)/ruff format .

@@ -13,16 +13,17 @@ from bench import fts5_baseline
 from search_index import ProductDoc, SearchQuery, get_backend
 
 
-class Whoosh:
-    name = "Whoosh"
+class _Backend:
+    """An engine behind search_index.get_backend: a reader and a writer instance."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    name = ""
+
+    def __init__(self) -> None:
         self.backend = self._open()
-        self.writer = self._open()  # another instance, like another process
+        self.writer = self._open()  # another instance, like another process or host
 
     def _open(self) -> Any:
-        return get_backend({"backend": "whoosh", "path": str(self.path)})
+        raise NotImplementedError
 
     def build(self, docs: list[ProductDoc]) -> None:
         self.backend.rebuild(docs)
@@ -44,6 +45,17 @@ class Whoosh:
     def close(self) -> None:
         self.backend.close()
         self.writer.close()
+
+
+class Whoosh(_Backend):
+    name = "Whoosh"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__()
+
+    def _open(self) -> Any:
+        return get_backend({"backend": "whoosh", "path": str(self.path)})
 
 
 class Fts5:
@@ -78,7 +90,7 @@ class Fts5:
         self.writer.close()
 
 
-class Postgres:
+class Postgres(_Backend):
     """The PostgreSQL backend in its own throwaway database on `server_url` (an admin URL,
     e.g. the dev cluster's postgresql+psycopg://postgres@127.0.0.1:55432/postgres)."""
 
@@ -94,8 +106,10 @@ class Postgres:
         self._sql(f'CREATE DATABASE "{database}"')
         url = make_url(server_url).set(database=database)
         self.settings = {"backend": "postgres", "url": url.render_as_string(hide_password=False)}
-        self.backend = get_backend(self.settings)
-        self.writer = get_backend(self.settings)  # another instance, like another host
+        super().__init__()
+
+    def _open(self) -> Any:
+        return get_backend(self.settings)
 
     def _sql(self, statement: str) -> None:
         from sqlalchemy import text
@@ -103,25 +117,7 @@ class Postgres:
         with self.admin.connect() as conn:
             conn.execute(text(statement))
 
-    def build(self, docs: list[ProductDoc]) -> None:
-        self.backend.rebuild(docs)
-
-    def search(self, q: SearchQuery) -> tuple[int, list[int]]:
-        page = self.backend.search(q)
-        return page.total, page.ids
-
-    def autocomplete(self, prefix: str) -> list[str]:
-        return self.backend.autocomplete(prefix, 8)
-
-    def update(self, doc: ProductDoc) -> None:
-        self.writer.index([doc])
-
-    def reopen(self) -> None:
-        self.backend.close()
-        self.backend = get_backend(self.settings)
-
     def close(self) -> None:
-        self.backend.close()
-        self.writer.close()
+        super().close()
         self._sql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
         self.admin.dispose()

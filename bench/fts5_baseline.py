@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search_index import ProductDoc, SearchQuery
-from search_index.highlight import Terms, mark, snippet
-from search_index.text import fold_word, normalize_key, words
+from search_index.highlight import Terms, highlights
+from search_index.query import unique_names
+from search_index.text import fold_word, words
 
 FACETS = ("province", "category", "stars", "verified")
 WEIGHTS = "bm25(6.0, 3.0, 2.5, 2.0, 1.0)"  # name, producer, place, group, description
@@ -212,11 +213,7 @@ class Fts5Search:
             name, desc = self.db.execute(
                 "SELECT name, description FROM products WHERE id = ?", (pid,)
             ).fetchone()
-            marks = {"name": mark(name, terms)}
-            fragment = snippet(desc, terms)
-            if fragment is not None:
-                marks["description"] = fragment
-            out.append(marks)
+            out.append(highlights(name, desc, terms))
         return out
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[str]:
@@ -229,15 +226,7 @@ class Fts5Search:
             "WHERE f.products_fts MATCH ? ORDER BY f.rank LIMIT ?",
             (expr, limit * 4),
         ).fetchall()
-        names, seen = [], set()
-        for (name,) in rows:
-            key = normalize_key(name)
-            if key not in seen:
-                seen.add(key)
-                names.append(name)
-                if len(names) >= limit:
-                    break
-        return names
+        return unique_names((name for (name,) in rows), limit)
 
 
 def _tally(groups: list[tuple], filters: dict[str, set]) -> tuple[dict, int]:

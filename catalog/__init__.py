@@ -8,12 +8,10 @@ from typing import Any
 
 from flask import Flask, g, request
 
-from catalog.config import PROJECT_ROOT, load_settings
+from catalog.config import MIGRATIONS_DIR, PROJECT_ROOT, load_settings
 from catalog.database import configure_engine, mark_read_only, reset_read_only
 from catalog.extensions import csrf, db, limiter, migrate
 from catalog.serving.request_log import configure_logging
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

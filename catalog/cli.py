@@ -10,7 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from catalog.demo import demo
-from catalog.imports.import_rows import ImportFileError
+from catalog.imports.import_files import ImportFileError
 from catalog.imports.imports import ImportReport, import_file
 from catalog.platform import geo, mail, search_sync
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_SECRET = "dev-only-not-secret"
 MIN_SECRET_LENGTH = 32
 

@@ -17,12 +17,14 @@ province's or the country's write rate; finer locks are the step after, if ever 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from catalog.extensions import db
 
@@ -51,7 +53,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         return
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         # Stop pysqlite from emitting its own BEGIN; we emit ours in _on_begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -66,7 +68,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
 
 
@@ -80,7 +82,7 @@ def configure_postgres(engine: Engine) -> None:
         return
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         if not _read_only.get():
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
@@ -90,13 +92,13 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     configure_postgres(engine)
 
 
-def mark_read_only(flag: bool) -> object:
+def mark_read_only(flag: bool) -> Token[bool]:
     """Mark the current context (a GET request) as read-only; returns a reset token."""
     return _read_only.set(flag)
 
 
-def reset_read_only(token: object) -> None:
-    _read_only.reset(token)  # type: ignore[arg-type]
+def reset_read_only(token: Token[bool]) -> None:
+    _read_only.reset(token)
 
 
 @contextmanager

@@ -2,7 +2,10 @@
 
 The catalogue hands plain ProductDocs in and gets ranked ids, facet counts, highlights and a
 spelling suggestion back; it never imports Whoosh, and this package never imports the
-catalogue or Flask. The backend is chosen by configuration through get_backend().
+catalogue or Flask. The backend is chosen by configuration through get_backend(), which
+imports an engine's modules only when that engine is chosen: what both backends share (query
+parsing in query.py, fields and boosts in weights.py) imports no engine, so a PostgreSQL
+deployment never loads Whoosh (tests/search_index/test_postgres_loads_no_whoosh.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one interface every search backend implements."""
+"""The one interface every search backend implements, and what every backend does alike."""
 
 from __future__ import annotations
 
@@ -29,3 +29,33 @@ class SearchBackend(Protocol):
 
     def indexed_ids(self) -> set[int]:
         """Every id currently in the index."""
+
+    def schema_outdated(self) -> bool:
+        """Whether the index was built by another version of its backend: rebuild it."""
+
+    def close(self) -> None:
+        """Release files and connections; the backend reopens them on next use."""
+
+
+class DriftCheck:
+    """`check` from `schema_outdated` and `indexed_ids`, the same for every backend."""
+
+    def schema_outdated(self) -> bool:
+        raise NotImplementedError
+
+    def indexed_ids(self) -> set[int]:
+        raise NotImplementedError
+
+    def check(self, expected_ids: Iterable[int]) -> Drift:
+        """An outdated index counts as holding nothing: its ids are not read (they may not
+        even be readable), and `outdated` says why everything is missing."""
+        expected = frozenset(int(i) for i in expected_ids)
+        outdated = self.schema_outdated()
+        indexed = frozenset() if outdated else frozenset(self.indexed_ids())
+        return Drift(missing=expected - indexed, extra=indexed - expected, outdated=outdated)
+
+
+def latest_by_id(docs: Iterable[ProductDoc]) -> dict[int, ProductDoc]:
+    """One document per id, the last of several with the same id winning (what an `index`
+    call of several edits of one product must keep)."""
+    return {doc.id: doc for doc in docs}

@@ -113,3 +113,13 @@ def _word_end(text: str, pos: int, floor: int) -> int:
     """Move `pos` back to a space so a snippet never ends mid-word (but not before `floor`)."""
     space = text.rfind(" ", floor, pos + 1)
     return pos if space == -1 else space
+
+
+def highlights(name: str, description: str, terms: Terms) -> dict[str, str]:
+    """A hit's highlights: the whole name, marked, and a marked snippet of the description
+    when a word matches there (without one the page shows its own plain text)."""
+    result = {"name": mark(name, terms)}
+    fragment = snippet(description, terms)
+    if fragment is not None:
+        result["description"] = fragment
+    return result

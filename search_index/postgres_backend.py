@@ -45,7 +45,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.schema import CreateTable
 
-from search_index.highlight import Terms, mark, snippet
+from search_index.base import DriftCheck, latest_by_id
+from search_index.highlight import Terms, highlights
 from search_index.postgres_query import Tables, autocomplete_names, page_rows
 from search_index.postgres_schema import (
     BUILD_SUFFIX,
@@ -59,18 +60,8 @@ from search_index.postgres_schema import (
     vocab_pairs,
 )
 from search_index.postgres_suggest import suggest
-from search_index.text import normalize_key
-from search_index.types import (
-    SORTS,
-    Drift,
-    FacetCount,
-    ProductDoc,
-    SearchHit,
-    SearchPage,
-    SearchQuery,
-)
-from search_index.whoosh_search import MAX_PER_PAGE
-from search_index.whoosh_view import QueryWord, parse_words
+from search_index.query import ordered_facets, parse_words, terms_for, unique_names, window
+from search_index.types import FacetCount, ProductDoc, SearchHit, SearchPage, SearchQuery
 
 WRITE_LOCK_TIMEOUT = "60s"  # like the Whoosh writer's wait for its lock
 REBUILD_BATCH = 1000
@@ -101,7 +92,7 @@ def _upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], replace:
         updated = {c: stmt.excluded[c] for c in [*columns, "words"] if c != "id"}
         stmt = stmt.on_conflict_do_update(index_elements=["id"], set_=updated)
         # xmax is 0 on a freshly inserted row version and set on an updated one.
-        result = conn.execute(stmt.returning(literal_column("(xmax = 0)")), rows)
+        result: Iterable[Any] = conn.execute(stmt.returning(literal_column("(xmax = 0)")), rows)
         return sum(1 for (inserted,) in result if inserted)
     conn.execute(stmt, rows)
     return len(rows)
@@ -113,7 +104,7 @@ def _add_vocab(conn: Connection, table: Table, pairs: Iterable[tuple[str, str]])
         conn.execute(pg_insert(table).on_conflict_do_nothing(), rows)
 
 
-class PostgresBackend:
+class PostgresBackend(DriftCheck):
     """SearchBackend over PostgreSQL full-text search (see the module docstring)."""
 
     def __init__(self, url: str, schema: str = DEFAULT_SCHEMA, **engine_options: Any) -> None:
@@ -161,7 +152,7 @@ class PostgresBackend:
     def index(self, docs: Iterable[ProductDoc]) -> None:
         """Add or replace documents, matched by id, in one transaction (the last of several
         documents with the same id wins)."""
-        batch = {doc.id: doc for doc in docs}
+        batch = latest_by_id(docs)
         if not batch:
             return
         self._ensure()
@@ -288,10 +279,8 @@ class PostgresBackend:
 
     def search(self, query: SearchQuery) -> SearchPage:
         """Ranked ids with highlights, facet counts and a spelling suggestion."""
-        page = max(1, int(query.page))
-        per_page = min(MAX_PER_PAGE, max(1, int(query.per_page)))
-        sort = query.sort if query.sort in SORTS else "relevance"
-        offset = (page - 1) * per_page
+        span = window(query)
+        sort, offset, per_page = span.sort, span.offset, span.per_page
         words = parse_words(query.text)
         suggestion = None
         with self._reading(words=bool(words)) as conn:
@@ -301,11 +290,11 @@ class PostgresBackend:
                 suggestion = suggest(conn, self._tables, words)
                 if len(words) > 1:
                     rows = page_rows(conn, self._tables, query, words, "or", sort, offset, per_page)
-        terms = _terms(words)
+        terms = terms_for(words)
         hits = tuple(_hit(row, terms) for row in rows.hits)
         return SearchPage(
             total=rows.counts.total,
-            page=page,
+            page=span.page,
             per_page=per_page,
             hits=hits,
             facets=_facets(rows.counts.facets),
@@ -319,16 +308,7 @@ class PostgresBackend:
             return []
         with self._reading(words=True) as conn:
             candidates = autocomplete_names(conn, self._tables, words, limit * 4)
-        names: list[str] = []
-        seen: set[str] = set()
-        for name in candidates:
-            key = normalize_key(name)
-            if name and key not in seen:
-                seen.add(key)
-                names.append(name)
-                if len(names) >= limit:
-                    break
-        return names
+        return unique_names(candidates, limit)
 
     def indexed_ids(self) -> set[int]:
         with self._reading() as conn:
@@ -344,34 +324,15 @@ class PostgresBackend:
             ).scalar()
         return version != SCHEMA_VERSION
 
-    def check(self, expected_ids: Iterable[int]) -> Drift:
-        expected = frozenset(int(i) for i in expected_ids)
-        outdated = self.schema_outdated()
-        indexed = frozenset() if outdated else frozenset(self.indexed_ids())
-        return Drift(missing=expected - indexed, extra=indexed - expected, outdated=outdated)
-
-
-def _terms(words: list[QueryWord]) -> Terms:
-    prefix = words[-1].folded if words and words[-1].prefix else None
-    return Terms(frozenset(w.folded for w in words), prefix)
-
 
 def _hit(row: list[Any], terms: Terms) -> SearchHit:
     pid, score, name, description = row
     if not terms:
         return SearchHit(id=int(pid), score=float(score))
-    highlights = {"name": mark(name or "", terms)}
-    fragment = snippet(description or "", terms)
-    if fragment is not None:
-        highlights["description"] = fragment
-    return SearchHit(id=int(pid), score=float(score), highlights=highlights)
+    marked = highlights(name or "", description or "", terms)
+    return SearchHit(id=int(pid), score=float(score), highlights=marked)
 
 
 def _facets(counts: dict[str, dict[str, int]]) -> dict[str, tuple[FacetCount, ...]]:
     """Most frequent first, then by value (as the Whoosh backend orders them)."""
-    return {
-        field: tuple(
-            FacetCount(v, n) for v, n in sorted(values.items(), key=lambda p: (-p[1], p[0]))
-        )
-        for field, values in counts.items()
-    }
+    return {field: ordered_facets(values) for field, values in counts.items()}

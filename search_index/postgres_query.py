@@ -1,9 +1,10 @@
 """SQL for answering a SearchQuery from the PostgreSQL documents table.
 
 The rules are the Whoosh backend's (whoosh_search.py, whoosh_rank.py), so both pass one test
-table: words are parsed by the same parse_words; every word must match (AND) in some field,
-folded, the last word also as a prefix; when that finds nothing, any word (OR). Relevance is
-the same weighted sum, computed in SQL:
+table: words are parsed by the same parse_words (query.py) and weighed with the same fields
+and boosts (weights.py); every word must match (AND) in some field, folded, the last word also
+as a prefix; when that finds nothing, any word (OR). Relevance is the same weighted sum,
+computed in SQL:
 
     field boost × ln(1 + documents / documents with that word in that field)
 
@@ -26,10 +27,9 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from search_index.postgres_schema import FIELD_TAGS
+from search_index.query import QueryWord
 from search_index.types import FACET_FIELDS, SearchQuery
-from search_index.whoosh_rank import ACCENT_BOOST, PREFIX_BOOST
-from search_index.whoosh_schema import PREFIX_FIELDS, TEXT_FIELDS
-from search_index.whoosh_view import QueryWord
+from search_index.weights import ACCENT_BOOST, PREFIX_BOOST, PREFIX_FIELDS, TEXT_FIELDS
 
 # (tag, boost, prefix allowed) per searchable field, name first.
 Field = tuple[str, float, bool]
@@ -290,7 +290,7 @@ def page_rows(
     bind = Binds()
     docs = tables.docs
     scored = mode is not None
-    head = scored_matches(tables, words, ALL_FIELDS, mode, bind) if scored else all_rows(docs)
+    head = all_rows(docs) if mode is None else scored_matches(tables, words, ALL_FIELDS, mode, bind)
     conditions = filters(q, bind)
     where = _where(conditions.values())
     sql = (

@@ -17,7 +17,7 @@ A small vocabulary table (folded word, accented form) serves spelling suggestion
 from __future__ import annotations
 
 import zlib
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -40,9 +40,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from search_index.text import WORD_RE, accent_key, fold_word, nfc, words
+from search_index.text import WORD_RE, accent_key, fold_word, nfc
 from search_index.types import ProductDoc
-from search_index.whoosh_schema import MAX_NWORDS
+from search_index.weights import epoch_micros, field_texts, name_length
 
 SCHEMA_VERSION = "1"
 DEFAULT_SCHEMA = "choviet_search"
@@ -128,11 +128,7 @@ def ensure_schema(conn: Connection, schema: str, metadata: MetaData) -> None:
 
 
 def _micros(value: datetime | None) -> int | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)  # the catalogue stores naive UTC
-    return int(value.timestamp() * 1_000_000)
+    return None if value is None else epoch_micros(value)
 
 
 def _clean(value: str | None) -> str:
@@ -140,20 +136,10 @@ def _clean(value: str | None) -> str:
     return nfc(value or "").replace("\x00", "")
 
 
-def _texts(doc: ProductDoc) -> dict[str, str]:
-    return {
-        "name": doc.name,
-        "producer": doc.producer_name,
-        "place": " ".join([doc.province_name, *doc.province_aliases]),
-        "group": doc.category_name or "",
-        "desc": doc.description,
-    }
-
-
 def doc_row(doc: ProductDoc) -> dict[str, Any]:
     """The documents-table row of one ProductDoc; "lexemes" feeds array_to_tsvector."""
     lexemes: set[str] = set()
-    for field, value in _texts(doc).items():
+    for field, value in field_texts(doc).items():
         for word in WORD_RE.findall(nfc(value)):
             accented, folded = accent_key(word), fold_word(word)
             if folded:
@@ -171,7 +157,7 @@ def doc_row(doc: ProductDoc) -> dict[str, Any]:
         "trusted": bool(doc.trusted),
         "price": None if doc.price_vnd is None else int(doc.price_vnd),
         "created_us": _micros(doc.created_at),
-        "nwords": min(MAX_NWORDS, len(words(doc.name))),
+        "nwords": name_length(doc),
         "lexemes": sorted(lexemes),
     }
 
@@ -179,7 +165,7 @@ def doc_row(doc: ProductDoc) -> dict[str, Any]:
 def vocab_pairs(doc: ProductDoc) -> set[tuple[str, str]]:
     """(folded word, accent-kept word) pairs of every text field of `doc`."""
     pairs: set[tuple[str, str]] = set()
-    for value in _texts(doc).values():
+    for value in field_texts(doc).values():
         for word in WORD_RE.findall(nfc(value)):
             folded = fold_word(word)[:MAX_LEXEME_CHARS]
             if folded:

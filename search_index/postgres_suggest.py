@@ -23,7 +23,7 @@ from search_index.postgres_query import (
     word_query,
     words_found,
 )
-from search_index.whoosh_view import QueryWord
+from search_index.query import QueryWord
 
 MAX_CANDIDATES = 5000
 MAX_SCORED = 50

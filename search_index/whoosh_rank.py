@@ -21,12 +21,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from search_index.whoosh_schema import NO_DATE, PREFIX_FIELDS, TEXT_FIELDS
+from search_index.query import QueryWord
+from search_index.weights import ACCENT_BOOST, PREFIX_BOOST, PREFIX_FIELDS, TEXT_FIELDS
+from search_index.whoosh_schema import NO_DATE
 from search_index.whoosh_segments import SegmentData
-from search_index.whoosh_view import IndexView, QueryWord, restrict
+from search_index.whoosh_view import IndexView, restrict
 
-ACCENT_BOOST = 1.0  # the accent-kept variant adds this much again on top of the folded one
-PREFIX_BOOST = 0.3  # a word matched only as a prefix counts for less than a whole word
 Weighted = list[tuple[float, frozenset[int]]]
 
 

@@ -17,28 +17,17 @@ names and module path stable, or existing indexes will no longer open.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from whoosh import columns, fields, formats
 from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.whoosh3 import W3Codec
 
-from search_index.text import WORD_RE, accent_key, fold_word, nfc, words
+from search_index.text import WORD_RE, accent_key, fold_word, nfc
 from search_index.types import ProductDoc
+from search_index.weights import TEXT_FIELDS, epoch_micros, field_texts, name_length
 
-# Searchable fields: (accent-kept field, folded field, boost). Name matters most.
-TEXT_FIELDS: tuple[tuple[str, str, float], ...] = (
-    ("name", "name_f", 6.0),
-    ("producer", "producer_f", 3.0),
-    ("place", "place_f", 2.5),
-    ("group", "group_f", 2.0),
-    ("desc", "desc_f", 1.0),
-)
-# Fields whose folded vocabulary the last, still-being-typed word is matched against as a
-# prefix. Descriptions are left out: a two-letter prefix there expands to hundreds of terms.
-PREFIX_FIELDS = ("name_f", "producer_f", "place_f", "group_f")
-MAX_NWORDS = 20
 NO_PRICE = -1
 NO_DATE = -(2**62)
 
@@ -49,7 +38,7 @@ class VietnameseTokenizer(Tokenizer):
     def __init__(self, folded: bool = False) -> None:
         self.folded = folded
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -154,22 +143,17 @@ def make_schema() -> fields.Schema:
 
 
 def _micros(value: datetime | None) -> int:
-    if value is None:
-        return NO_DATE
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)  # the catalogue stores naive UTC
-    return int(value.timestamp() * 1_000_000)
+    return NO_DATE if value is None else epoch_micros(value)
 
 
 def doc_fields(doc: ProductDoc) -> dict[str, Any]:
     """The Whoosh document for one ProductDoc (stored text is NFC)."""
-    place = " ".join([doc.province_name, *doc.province_aliases])
     values: dict[str, Any] = {
         "id": str(doc.id),
         "pid": doc.id,
         "verified": "true" if doc.verified else "false",
         "trusted": "true" if doc.trusted else "false",
-        "nwords": str(min(MAX_NWORDS, len(words(doc.name)))),
+        "nwords": str(name_length(doc)),
         "stars_n": doc.ocop_stars or 0,
         "created_n": _micros(doc.created_at),
         "price_n": NO_PRICE if doc.price_vnd is None else doc.price_vnd,
@@ -180,13 +164,7 @@ def doc_fields(doc: ProductDoc) -> dict[str, Any]:
         values["category"] = doc.category_slug
     if doc.ocop_stars:
         values["stars"] = str(doc.ocop_stars)
-    texts = {
-        "name": doc.name,
-        "producer": doc.producer_name,
-        "place": place,
-        "group": doc.category_name or "",
-        "desc": doc.description,
-    }
+    texts = field_texts(doc)
     for accented, folded, _boost in TEXT_FIELDS:
         value = nfc(texts[accented])
         values[accented] = value

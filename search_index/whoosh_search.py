@@ -18,15 +18,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from search_index.highlight import Terms, mark, snippet
-from search_index.text import normalize_key
-from search_index.types import FACET_FIELDS, SORTS, FacetCount, SearchHit, SearchPage, SearchQuery
+from search_index.highlight import Terms, highlights
+from search_index.query import (
+    QueryWord,
+    ordered_facets,
+    parse_words,
+    terms_for,
+    unique_names,
+    window,
+)
+from search_index.types import FACET_FIELDS, FacetCount, SearchHit, SearchPage, SearchQuery
+from search_index.weights import TEXT_FIELDS
 from search_index.whoosh_rank import Weighted, by_key, by_relevance, by_stars, weighted_sets
-from search_index.whoosh_schema import TEXT_FIELDS
 from search_index.whoosh_segments import EMPTY
-from search_index.whoosh_view import IndexView, QueryWord, parse_words
-
-MAX_PER_PAGE = 100
+from search_index.whoosh_view import IndexView
 
 
 def _intersect(sets: Iterable[frozenset[int]]) -> frozenset[int]:
@@ -75,8 +80,7 @@ def _facets(
             value = combos[code][i]
             if value is not None:
                 counts[value] += n
-        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        facets[field] = tuple(FacetCount(value, n) for value, n in ordered)
+        facets[field] = ordered_facets(counts)
     return facets
 
 
@@ -92,10 +96,8 @@ def _match(view: IndexView, words: list[QueryWord]) -> tuple[frozenset[int], Wei
 
 
 def search(view: IndexView, q: SearchQuery) -> SearchPage:
-    page = max(1, int(q.page))
-    per_page = min(MAX_PER_PAGE, max(1, int(q.per_page)))
-    sort = q.sort if q.sort in SORTS else "relevance"
-    start, end = (page - 1) * per_page, page * per_page
+    span = window(q)
+    sort, start, end = span.sort, span.offset, span.end
 
     words = parse_words(q.text)
     weighted: Weighted | None = None
@@ -118,21 +120,16 @@ def search(view: IndexView, q: SearchQuery) -> SearchPage:
     else:
         ordered = [(d, 0.0) for d in by_key(view, final, sort, end)]
 
-    terms = _terms(words)
+    terms = terms_for(words)
     hits = tuple(_hit(view, d, score, terms) for d, score in ordered[start:end])
     return SearchPage(
         total=len(final),
-        page=page,
-        per_page=per_page,
+        page=span.page,
+        per_page=span.per_page,
         hits=hits,
         facets=facets,
         suggestion=suggestion,
     )
-
-
-def _terms(words: list[QueryWord]) -> Terms:
-    prefix = words[-1].folded if words and words[-1].prefix else None
-    return Terms(frozenset(w.folded for w in words), prefix)
 
 
 def _hit(view: IndexView, docnum: int, score: float, terms: Terms) -> SearchHit:
@@ -140,11 +137,8 @@ def _hit(view: IndexView, docnum: int, score: float, terms: Terms) -> SearchHit:
     if not terms:
         return SearchHit(id=pid, score=score)
     stored = view.stored(docnum)
-    highlights = {"name": mark(stored.get("name", ""), terms)}
-    fragment = snippet(stored.get("desc", ""), terms)
-    if fragment is not None:
-        highlights["description"] = fragment
-    return SearchHit(id=pid, score=score, highlights=highlights)
+    marked = highlights(stored.get("name", ""), stored.get("desc", ""), terms)
+    return SearchHit(id=pid, score=score, highlights=marked)
 
 
 def _suggest(view: IndexView, words: list[QueryWord]) -> str | None:
@@ -178,14 +172,5 @@ def autocomplete(view: IndexView, prefix: str, limit: int) -> list[str]:
     folded = [f for _, f, _ in name_fields]
     matched = view.live(_intersect([view.word_docs(w, folded) for w in words]))
     weighted = [pair for w in words for pair in weighted_sets(view, w, name_fields)]
-    names: list[str] = []
-    seen: set[str] = set()
-    for docnum, _score in by_relevance(view, matched, weighted, limit * 4):
-        name = view.stored(docnum).get("name", "")
-        key = normalize_key(name)
-        if name and key not in seen:
-            seen.add(key)
-            names.append(name)
-            if len(names) >= limit:
-                break
-    return names
+    ranked = by_relevance(view, matched, weighted, limit * 4)
+    return unique_names((view.stored(docnum).get("name", "") for docnum, _ in ranked), limit)

@@ -17,49 +17,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from search_index.text import accent_key, fold_word, words
+from search_index.query import QueryWord
+from search_index.text import fold_word
 from search_index.types import FACET_FIELDS
-from search_index.whoosh_schema import PREFIX_FIELDS, TEXT_FIELDS
+from search_index.weights import PREFIX_FIELDS, TEXT_FIELDS
 from search_index.whoosh_segments import OpenSegments, SegmentData
 
-MAX_WORDS = 12
-MAX_WORD_CHARS = 40
 # More terms than this under one prefix: the prefix is too short to narrow anything down.
 MAX_PREFIX_TERMS = 2000
 _VIEW_CACHE_LIMIT = 20000
-
-
-@dataclass(frozen=True)
-class QueryWord:
-    raw: str
-    accented: str
-    folded: str
-    prefix: bool = False
-
-
-def parse_words(text: str, min_prefix: int = 2) -> list[QueryWord]:
-    """User text as plain words: no query syntax; punctuation and control characters are
-    dropped; number and length are capped so a 500-character paste stays cheap.
-
-    The last word is also a prefix (the user may still be typing it) unless the text ends
-    with a space or the word is shorter than `min_prefix`.
-    """
-    result: list[QueryWord] = []
-    seen: set[str] = set()
-    for raw in words(text)[:MAX_WORDS]:
-        raw = raw[:MAX_WORD_CHARS]
-        key = accent_key(raw)
-        if key not in seen:
-            seen.add(key)
-            result.append(QueryWord(raw, key, fold_word(raw)))
-    typing = bool(text) and not text[-1].isspace()
-    if result and typing and len(result[-1].folded) >= min_prefix:
-        last = result[-1]
-        result[-1] = QueryWord(last.raw, last.accented, last.folded, prefix=True)
-    return result
 
 
 Parts = tuple[frozenset[int], ...]

@@ -47,9 +47,9 @@ def hash_password(password: str) -> str:
 
 
 def _password_matches(user: User, password: str) -> bool:
-    return bool(user.password_hash) and check_password_hash(
-        user.password_hash, normalize_password(password)
-    )
+    if not user.password_hash:
+        return False
+    return check_password_hash(user.password_hash, normalize_password(password))
 
 
 def find_user(email: str) -> User | None:
@@ -248,7 +248,7 @@ def invite_colleague(inviter: User, email: str) -> Invitation:
         db.session.add(invitation)
         db.session.flush()
         token = tokens.make("invitation", {"iid": invitation.id, "email": email})
-        producer = db.session.get(Producer, inviter.producer_id)
+        producer = db.session.get_one(Producer, inviter.producer_id)
         mail.queue(
             email,
             f"Chợ Việt: lời mời cùng quản lý {producer.name}",
@@ -315,7 +315,7 @@ def read_invitation(token: str) -> PendingInvitation:
         raise tokens.TokenError(expired=False)
     if invitation.accepted_at is not None:
         raise AccountError("Lời mời này đã được sử dụng. Hãy đăng nhập để tiếp tục.")
-    producer = db.session.get(Producer, invitation.producer_id)
+    producer = db.session.get_one(Producer, invitation.producer_id)
     return PendingInvitation(invitation, producer.name, find_user(invitation.email))
 
 

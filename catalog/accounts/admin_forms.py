@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import BooleanField, RadioField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
 
 from catalog.platform import geo
-from catalog.web.forms_common import Form, email, max_len, required, strip_filter
+from catalog.web.fields import radio_choice
+from catalog.web.forms_common import Form, email_field
 
 ROLE_LABELS = {"official": "Cán bộ (theo tỉnh, thành phố)", "admin": "Quản trị viên (toàn quốc)"}
 
@@ -26,11 +26,7 @@ def _province_ids(values: Any) -> list[int]:
 
 
 class StaffForm(Form):
-    role = RadioField(
-        "Vai trò",
-        choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()],
-        validators=[InputRequired(message="Vui lòng chọn vai trò.")],
-    )
+    role = radio_choice("Vai trò", ROLE_LABELS.items(), "Vui lòng chọn vai trò.")
     provinces = SelectMultipleField(
         "Tỉnh, thành phố phụ trách",
         coerce=int,
@@ -47,4 +43,4 @@ class StaffForm(Form):
 
 
 class NewStaffForm(StaffForm):
-    email = StringField("E-mail", [required(), max_len(254), email()], filters=[strip_filter])
+    email = email_field("E-mail", 254, required=True)

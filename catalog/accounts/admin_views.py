@@ -5,8 +5,6 @@ services/staff.py."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -18,6 +16,8 @@ from catalog.extensions import db
 from catalog.models import User
 from catalog.platform import geo
 from catalog.web.blueprints import official as bp
+from catalog.web.forms_errors import show_refusal
+from catalog.web.params import choice
 from catalog.web.security import role_required
 
 admin_required = role_required("admin")
@@ -26,8 +26,7 @@ admin_required = role_required("admin")
 @bp.get("/nguoi-dung")
 @admin_required
 def users() -> ResponseReturnValue:
-    role = request.args.get("vai_tro", "")
-    role = role if role in STAFF_ROLES else ""
+    role = choice(request.args, "vai_tro", STAFF_ROLES, "")
     raw = request.args.get("tinh", "")
     provinces = geo.all_provinces()
     province_id = int(raw) if raw.isdigit() and int(raw) in {p.id for p in provinces} else None
@@ -39,14 +38,6 @@ def users() -> ResponseReturnValue:
         provinces=provinces,
         role_labels=ROLE_LABELS,
     )
-
-
-def _refused(form: Any, exc: staff.StaffError) -> None:
-    target = form[exc.field] if exc.field and exc.field in form else None
-    if target is not None:
-        target.errors = [*target.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
 
 
 @bp.route("/nguoi-dung/moi", methods=["GET", "POST"])
@@ -63,7 +54,7 @@ def user_new() -> ResponseReturnValue:
                     current_user, form.email.data, form.role.data, form.province_ids()
                 )
             except staff.StaffError as exc:
-                _refused(form, exc)
+                show_refusal(form, exc)
             else:
                 flash(
                     f"Đã tạo tài khoản {user.email}. Liên kết đặt mật khẩu đã được gửi qua e-mail.",
@@ -101,7 +92,7 @@ def user_edit(user_id: int) -> ResponseReturnValue:
             except LookupError:
                 abort(404)
             except staff.StaffError as exc:
-                _refused(form, exc)
+                show_refusal(form, exc)
             else:
                 flash(f"Đã cập nhật tài khoản {person.email}.", "success")
                 return redirect(url_for("official.users"))

@@ -3,9 +3,12 @@ characters before validation (strip_filter). Passwords are never filtered or ech
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from catalog.models import Province
 from catalog.web.forms_common import Form, email, max_len, password_rules, strip_filter
 
 EMAIL_MAX = 254
@@ -67,7 +70,7 @@ class RegisterForm(Form):
     password = _new_password()
     confirm = _confirm()
 
-    def set_provinces(self, provinces) -> RegisterForm:  # type: ignore[no-untyped-def]
+    def set_provinces(self, provinces: Iterable[Province]) -> RegisterForm:
         self.province_id.choices = [("", "Chọn tỉnh, thành phố")] + [
             (str(p.id), p.name) for p in provinces
         ]

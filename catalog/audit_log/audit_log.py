@@ -160,7 +160,7 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
-def scoped_query(viewer: User, filters: AuditFilters) -> Select[tuple[AuditEntry]]:
+def scoped_query(viewer: User, filters: AuditFilters) -> Select[AuditEntry]:
     """Entries this viewer may read that match the filters, newest first."""
     stmt = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     if viewer.role != "admin":

@@ -43,7 +43,8 @@ def _entity_link(entry: AuditEntry) -> str | None:
     if entry.entity_type == "user" and current_user.role != "admin":
         return None
     try:
-        return url_for(page[0], **{page[1]: entry.entity_id})
+        values: dict[str, Any] = {page[1]: entry.entity_id}
+        return url_for(page[0], **values)
     except BuildError:  # that section is not in this build
         return None
 

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from flask import abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
-from werkzeug.datastructures import MultiDict
 
 from catalog.catalogue import browse, search
+from catalog.catalogue.search_params import parse_search
 from catalog.models import Product
-from catalog.platform import geo
 from catalog.web import params
 from catalog.web.api_http import DEFAULT_PER_PAGE, ID, paginated
 from catalog.web.blueprints import api as bp
 from catalog.web.error_pages import render_error
-from search_index import SearchQuery
-from search_index.types import SORTS
 
 API_PER_PAGE = DEFAULT_PER_PAGE
 
@@ -47,37 +44,6 @@ def product_json(product: Product) -> dict:
         if cover
         else None,
     }
-
-
-def parse_search(args: MultiDict, *, strict: bool, default_per_page: int) -> SearchQuery:
-    """SearchQuery from query parameters shared by the API and the search page."""
-    provinces = []
-    for raw in args.getlist("province"):
-        province = geo.resolve_province(raw) or browse.get_province(raw.strip())
-        if province is None:
-            if strict:
-                raise params.ParamError("province", f"Không có tỉnh/thành phố “{raw[:60]}”.")
-            continue
-        provinces.append(province.slug)
-    categories = []
-    for raw in args.getlist("category"):
-        category = geo.resolve_category(raw)
-        if category is None:
-            if strict:
-                raise params.ParamError("category", f"Không có nhóm OCOP “{raw[:60]}”.")
-            continue
-        categories.append(category.slug)
-    return SearchQuery(
-        text=params.query_text(args),
-        provinces=tuple(dict.fromkeys(provinces)),
-        categories=tuple(dict.fromkeys(categories)),
-        stars=params.star_values(args.getlist("stars"), strict=strict),
-        verified=params.boolean(args, "verified", strict=strict),
-        trusted=params.boolean(args, "trusted", strict=strict),
-        sort=params.choice(args, "sort", SORTS, "relevance", strict=strict),
-        page=params.page_number(args, strict=strict),
-        per_page=params.per_page(args, default_per_page) if strict else default_per_page,
-    )
 
 
 @bp.get("/products")

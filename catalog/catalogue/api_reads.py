@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 
 from catalog.extensions import db
 from catalog.models import Campaign, Category, Producer, Product, campaign_products
-from catalog.platform.search_sync import public_products_query
+from catalog.models.visibility import campaign_is_public, producer_is_public, public_products
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class ProducerFilters:
 
 
 def _public_producers(filters: ProducerFilters) -> Select:
-    stmt = select(Producer).where(Producer.status == "active")
+    stmt = select(Producer).where(producer_is_public())
     if filters.province_id is not None:
         stmt = stmt.where(Producer.province_id == filters.province_id)
     if filters.type is not None:
@@ -52,7 +52,7 @@ def list_producers(
 
 def get_public_producer(producer_id: int) -> Producer | None:
     return db.session.scalar(
-        select(Producer).where(Producer.id == producer_id, Producer.status == "active")
+        select(Producer).where(Producer.id == producer_id, producer_is_public())
     )
 
 
@@ -61,7 +61,7 @@ def product_counts(producer_ids: list[int]) -> dict[int, int]:
     if not producer_ids:
         return {}
     sub = (
-        public_products_query()
+        public_products()
         .where(Product.producer_id.in_(producer_ids))
         .with_only_columns(Product.producer_id.label("pid"))
         .subquery()
@@ -72,7 +72,7 @@ def product_counts(producer_ids: list[int]) -> dict[int, int]:
 
 def public_product_ids(producer_id: int) -> list[int]:
     stmt = (
-        public_products_query()
+        public_products()
         .where(Product.producer_id == producer_id)
         .with_only_columns(Product.id)
         .order_by(Product.id)
@@ -89,7 +89,7 @@ def get_category(slug: str) -> Category | None:
 
 
 def _published_campaigns(province_id: int | None) -> Select:
-    stmt = select(Campaign).where(Campaign.status == "published")
+    stmt = select(Campaign).where(campaign_is_public())
     if province_id is not None:
         stmt = stmt.where(Campaign.province_id == province_id)
     return stmt
@@ -105,7 +105,7 @@ def list_campaigns(province_id: int | None, page: int, per_page: int) -> tuple[l
 
 def get_public_campaign(campaign_id: int) -> Campaign | None:
     return db.session.scalar(
-        select(Campaign).where(Campaign.id == campaign_id, Campaign.status == "published")
+        select(Campaign).where(Campaign.id == campaign_id, campaign_is_public())
     )
 
 
@@ -114,7 +114,7 @@ def campaign_product_ids(campaign_ids: list[int]) -> dict[int, list[int]]:
     if not campaign_ids:
         return {}
     stmt = (
-        public_products_query()
+        public_products()
         .join(campaign_products, campaign_products.c.product_id == Product.id)
         .where(campaign_products.c.campaign_id.in_(campaign_ids))
         .with_only_columns(campaign_products.c.campaign_id, Product.id)

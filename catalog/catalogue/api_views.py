@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from catalog.catalogue import api_reads, browse
+from catalog.catalogue.search_params import province_param
 from catalog.models import PRODUCER_TYPES, Campaign, Category, Producer, Province
 from catalog.platform import geo
 from catalog.web import params
 from catalog.web.api_http import ID, page_args, paginated
 from catalog.web.blueprints import api as bp
+from catalog.web.lookup import or_404
 
 
 def _image(digest: str | None, size: str = "medium") -> str | None:
@@ -26,12 +28,8 @@ def _image(digest: str | None, size: str = "medium") -> str | None:
 
 def _province_param(args: MultiDict) -> int | None:
     raw = args.get("province")
-    if raw is None:
-        return None
-    province = geo.resolve_province(raw) or browse.get_province(raw.strip())
-    if province is None:
-        raise params.ParamError("province", f"Không có tỉnh/thành phố “{raw[:60]}”.")
-    return province.id
+    province = province_param(raw) if raw is not None else None
+    return province.id if province is not None else None
 
 
 # -- producers -----------------------------------------------------------------------------
@@ -79,9 +77,7 @@ def producers() -> ResponseReturnValue:
 
 @bp.get(f"/producers/<{ID}:producer_id>")
 def producer(producer_id: int) -> ResponseReturnValue:
-    item = api_reads.get_public_producer(producer_id)
-    if item is None:
-        abort(404)
+    item = or_404(api_reads.get_public_producer(producer_id))
     product_ids = api_reads.public_product_ids(item.id)
     data = producer_json(item, len(product_ids))
     data.update(
@@ -123,8 +119,7 @@ def province(province: str) -> ResponseReturnValue:
     item = browse.get_province(province)
     if item is None and province.isdigit():
         item = next((p for p in geo.all_provinces() if p.id == int(province)), None)
-    if item is None:
-        abort(404)
+    item = or_404(item)
     return jsonify(province_json(item, browse.province_counts().get(item.id, 0)))
 
 
@@ -148,9 +143,7 @@ def categories() -> ResponseReturnValue:
 
 @bp.get("/categories/<slug>")
 def category(slug: str) -> ResponseReturnValue:
-    item = api_reads.get_category(slug)
-    if item is None:
-        abort(404)
+    item = or_404(api_reads.get_category(slug))
     return jsonify(category_json(item, browse.category_counts().get(item.id, 0)))
 
 
@@ -183,9 +176,7 @@ def campaigns() -> ResponseReturnValue:
 
 @bp.get(f"/campaigns/<{ID}:campaign_id>")
 def campaign(campaign_id: int) -> ResponseReturnValue:
-    item = api_reads.get_public_campaign(campaign_id)
-    if item is None:
-        abort(404)
+    item = or_404(api_reads.get_public_campaign(campaign_id))
     product_ids = api_reads.campaign_product_ids([item.id])[item.id]
     data = campaign_json(item, product_ids)
     data.update({"description": item.description, "product_ids": product_ids})

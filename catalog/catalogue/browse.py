@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from catalog.extensions import db
 from catalog.models import Category, Producer, Product, Province
-from catalog.platform.search_sync import public_products_query
+from catalog.models.visibility import producer_is_public, public_products
 from catalog.platform.vietnamese import fold
 from catalog.promotion.featured import home_products
 
@@ -56,7 +56,7 @@ class Page:
 
 
 def _filtered(filters: BrowseFilters):  # type: ignore[no-untyped-def]
-    stmt = public_products_query()
+    stmt = public_products()
     if filters.province_ids:
         stmt = stmt.where(Product.province_id.in_(filters.province_ids))
     if filters.category_ids:
@@ -89,7 +89,7 @@ def load_in_order(ids: list[int]) -> list[Product]:
     megabytes for 24 cards."""
     if not ids:
         return []
-    stmt = public_products_query().where(Product.id.in_(ids))
+    stmt = public_products().where(Product.id.in_(ids))
     by_id = {p.id: p for p in db.session.scalars(stmt).unique()}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -115,7 +115,7 @@ def featured_products(limit: int = 12) -> list[Product]:
 def counts_by(column, scope: BrowseFilters | None = None) -> dict[int, int]:  # type: ignore[no-untyped-def]
     """Public product counts grouped by a Product column (province, category, stars),
     within a scope (a province page counts only that province's products)."""
-    base = _filtered(scope) if scope is not None else public_products_query()
+    base = _filtered(scope) if scope is not None else public_products()
     sub = base.with_only_columns(column.label("key")).subquery()
     rows = db.session.execute(select(sub.c.key, func.count()).group_by(sub.c.key)).all()
     return {key: count for key, count in rows if key is not None}
@@ -131,7 +131,7 @@ class FacetCounts:
 def facet_counts(scope: BrowseFilters | None = None) -> FacetCounts:
     """Province, OCOP group and star counts from one grouped pass over the scope instead of
     three (each pass reads every public product row, which dominates listing pages)."""
-    base = _filtered(scope) if scope is not None else public_products_query()
+    base = _filtered(scope) if scope is not None else public_products()
     sub = base.with_only_columns(
         Product.province_id.label("province"),
         Product.category_id.label("category"),
@@ -163,7 +163,7 @@ def star_counts(scope: BrowseFilters | None = None) -> dict[int, int]:
 
 def totals() -> tuple[int, int]:
     """(public products, producers with at least one public product)."""
-    sub = public_products_query().with_only_columns(Product.id, Product.producer_id).subquery()
+    sub = public_products().with_only_columns(Product.id, Product.producer_id).subquery()
     row = db.session.execute(
         select(func.count(sub.c.id), func.count(func.distinct(sub.c.producer_id)))
     ).one()
@@ -171,19 +171,17 @@ def totals() -> tuple[int, int]:
 
 
 def get_public_product(slug: str) -> Product | None:
-    stmt = public_products_query().where(Product.slug == slug)
+    stmt = public_products().where(Product.slug == slug)
     return db.session.scalars(stmt).unique().first()
 
 
 def get_public_product_by_id(product_id: int) -> Product | None:
-    stmt = public_products_query().where(Product.id == product_id)
+    stmt = public_products().where(Product.id == product_id)
     return db.session.scalars(stmt).unique().first()
 
 
 def get_public_producer(slug: str) -> Producer | None:
-    return db.session.scalar(
-        select(Producer).where(Producer.slug == slug, Producer.status == "active")
-    )
+    return db.session.scalar(select(Producer).where(Producer.slug == slug, producer_is_public()))
 
 
 def get_province(slug: str) -> Province | None:
@@ -196,7 +194,7 @@ def get_category(slug: str) -> Category | None:
 
 def related_products(product: Product, limit: int = 4) -> list[Product]:
     stmt = (
-        public_products_query()
+        public_products()
         .with_only_columns(Product.id)
         .where(Product.id != product.id, Product.province_id == product.province_id)
         .order_by(Product.public_stars_expr().desc().nulls_last(), Product.id)

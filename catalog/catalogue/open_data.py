@@ -21,7 +21,8 @@ from itertools import chain, islice
 from typing import Any
 
 from catalog.catalogue import browse, search
-from catalog.imports.import_rows import COLUMNS, MAX_ROWS
+from catalog.imports.import_files import MAX_ROWS
+from catalog.imports.import_rows import COLUMNS
 from catalog.models import Product
 from catalog.reports.report_exports import safe_cell
 from search_index import SearchQuery

@@ -12,9 +12,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from catalog.catalogue import open_data
-from catalog.catalogue.api_product_views import parse_search
 from catalog.catalogue.filters import browse_filters
-from catalog.catalogue.search_views import _api_args
+from catalog.catalogue.search_params import page_args_as_api, parse_search
 from catalog.web.blueprints import public as bp
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
@@ -27,7 +26,7 @@ MAX_AGE_S = 300
 def selection_from(args: MultiDict) -> open_data.Selection:
     """Lenient like the pages: an unknown value is dropped, never an error."""
     if any((args.get(name) or "").strip() for name in SEARCH_ONLY):
-        query = parse_search(_api_args(args), strict=False, default_per_page=100)
+        query = parse_search(page_args_as_api(args), strict=False, default_per_page=100)
         return open_data.Selection(search=query)
     filters = browse_filters(args, open_data.BATCH)
     return open_data.Selection(listing=replace(filters, page=1))

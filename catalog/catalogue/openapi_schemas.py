@@ -24,7 +24,7 @@ def nullable(kind: str, **extra: Any) -> Schema:
     return {"type": [kind, "null"], **extra}
 
 
-def closed(properties: dict[str, Schema], **extra: Any) -> Schema:
+def closed(properties: dict[str, Any], **extra: Any) -> Schema:
     """An object with exactly these keys, all present."""
     return {
         "type": "object",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from catalog.catalogue import browse
@@ -11,6 +11,7 @@ from catalog.platform import geo
 from catalog.platform.reference import REGIONS
 from catalog.promotion import campaigns, stories
 from catalog.web.blueprints import public as bp
+from catalog.web.lookup import or_404
 
 
 def _listing_context(filters: browse.BrowseFilters, scope: browse.BrowseFilters) -> dict:
@@ -62,9 +63,7 @@ def products() -> ResponseReturnValue:
 
 @bp.get("/san-pham/<slug>")
 def product(slug: str) -> ResponseReturnValue:
-    item = browse.get_public_product(slug)
-    if item is None:
-        abort(404)
+    item = or_404(browse.get_public_product(slug))
     return render_template(
         "public/product.html", product=item, related=browse.related_products(item)
     )
@@ -72,9 +71,7 @@ def product(slug: str) -> ResponseReturnValue:
 
 @bp.get("/co-so/<slug>")
 def producer(slug: str) -> ResponseReturnValue:
-    item = browse.get_public_producer(slug)
-    if item is None:
-        abort(404)
+    item = or_404(browse.get_public_producer(slug))
     filters = browse_filters(request.args, current_app.config["PER_PAGE"], producer_id=item.id)
     return render_template(
         "public/producer.html",
@@ -87,9 +84,7 @@ def producer(slug: str) -> ResponseReturnValue:
 
 @bp.get("/tinh/<slug>")
 def province(slug: str) -> ResponseReturnValue:
-    item = browse.get_province(slug)
-    if item is None:
-        abort(404)
+    item = or_404(browse.get_province(slug))
     filters = browse_filters(request.args, current_app.config["PER_PAGE"], province_ids=(item.id,))
     return render_template(
         "public/province.html",
@@ -101,9 +96,7 @@ def province(slug: str) -> ResponseReturnValue:
 
 @bp.get("/nhom/<slug>")
 def category(slug: str) -> ResponseReturnValue:
-    item = browse.get_category(slug)
-    if item is None:
-        abort(404)
+    item = or_404(browse.get_category(slug))
     filters = browse_filters(request.args, current_app.config["PER_PAGE"], category_ids=(item.id,))
     scope = browse.BrowseFilters(category_ids=(item.id,))
     return render_template(

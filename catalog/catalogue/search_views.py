@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.datastructures import MultiDict
 
 from catalog.catalogue import search as search_service
-from catalog.catalogue.api_product_views import parse_search
+from catalog.catalogue.search_params import page_args_as_api, parse_search
 from catalog.platform import geo
 from catalog.web.blueprints import public as bp
 from catalog.web.i18n import N_
 
-# Page parameters (Vietnamese, like the listing pages) → API parameter names.
-PARAM_NAMES = {
-    "q": "q",
-    "tinh": "province",
-    "nhom": "category",
-    "sao": "stars",
-    "xac-minh": "verified",
-    "tin-cay": "trusted",
-    "sap-xep": "sort",
-    "page": "page",
-}
 # Labels stay Vietnamese here; N_ marks them for the catalogue and the template shows them
 # with |t in the visitor's language.
 SORT_LABELS = {
@@ -42,18 +30,12 @@ FACET_LABELS = (
 )
 
 
-def _api_args(args: MultiDict) -> MultiDict:
-    renamed: MultiDict = MultiDict()
-    for page_name, api_name in PARAM_NAMES.items():
-        for value in args.getlist(page_name):
-            renamed.add(api_name, value)
-    return renamed
-
-
 @bp.get("/tim-kiem")
 def search() -> ResponseReturnValue:
     query = parse_search(
-        _api_args(request.args), strict=False, default_per_page=current_app.config["PER_PAGE"]
+        page_args_as_api(request.args),
+        strict=False,
+        default_per_page=current_app.config["PER_PAGE"],
     )
     results = search_service.run_search(query)
     return render_template(

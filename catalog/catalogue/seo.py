@@ -31,8 +31,13 @@ from sqlalchemy import select
 
 from catalog.extensions import db
 from catalog.models import Campaign, Category, Producer, Product, Province, Story
+from catalog.models.visibility import (
+    campaign_is_public,
+    producer_is_public,
+    public_products,
+    story_is_public,
+)
 from catalog.platform.images import SIZES, fit_size
-from catalog.platform.search_sync import public_products_query
 
 # Sitemaps may hold at most 50,000 URLs (sitemaps.org); past that, an index of several files.
 SITEMAP_MAX_URLS = 50_000
@@ -235,22 +240,22 @@ def sitemap_entries() -> Iterator[SitemapEntry]:
     OCOP group, published campaign and story. Column queries, so 50,000 rows stay light."""
     for endpoint in ("public.home", "public.products", "public.campaigns", "public.stories"):
         yield SitemapEntry(endpoint)
-    products = public_products_query().with_only_columns(
+    products = public_products().with_only_columns(
         Product.slug, Product.updated_at, Producer.updated_at
     )
     for slug, changed, producer_changed in db.session.execute(products.order_by(Product.id)):
         yield SitemapEntry("public.product", {"slug": slug}, _day(changed, producer_changed))
-    producers = select(Producer.slug, Producer.updated_at).where(Producer.status == "active")
+    producers = select(Producer.slug, Producer.updated_at).where(producer_is_public())
     for slug, changed in db.session.execute(producers.order_by(Producer.id)):
         yield SitemapEntry("public.producer", {"slug": slug}, _day(changed))
     for slug in db.session.scalars(select(Province.slug).order_by(Province.id)):
         yield SitemapEntry("public.province", {"slug": slug})
     for slug in db.session.scalars(select(Category.slug).order_by(Category.position)):
         yield SitemapEntry("public.category", {"slug": slug})
-    campaigns = select(Campaign.slug, Campaign.updated_at).where(Campaign.status == "published")
+    campaigns = select(Campaign.slug, Campaign.updated_at).where(campaign_is_public())
     for slug, changed in db.session.execute(campaigns.order_by(Campaign.id)):
         yield SitemapEntry("public.campaign", {"slug": slug}, _day(changed))
-    stories = select(Story.slug, Story.updated_at).where(Story.status == "published")
+    stories = select(Story.slug, Story.updated_at).where(story_is_public())
     for slug, changed in db.session.execute(stories.order_by(Story.id)):
         yield SitemapEntry("public.story", {"slug": slug}, _day(changed))
 
@@ -262,21 +267,21 @@ def sitemap_parts(entries: list[SitemapEntry], limit: int = SITEMAP_MAX_URLS) ->
 
 def urlset_xml(urls: Iterable[tuple[str, date | None]]) -> str:
     """A <urlset> document of absolute URLs with their lastmod dates."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
-    for loc, lastmod in urls:
-        modified = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
-        lines.append(f"<url><loc>{escape(loc)}</loc>{modified}</url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+    return _sitemap_xml("urlset", "url", urls)
 
 
 def sitemap_index_xml(parts: Iterable[tuple[str, date | None]]) -> str:
     """A <sitemapindex> pointing at each part file."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{SITEMAP_NS}">']
-    for loc, lastmod in parts:
+    return _sitemap_xml("sitemapindex", "sitemap", parts)
+
+
+def _sitemap_xml(root: str, tag: str, locations: Iterable[tuple[str, date | None]]) -> str:
+    """One <tag> per (absolute URL, lastmod) inside the sitemaps.org <root> element."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<{root} xmlns="{SITEMAP_NS}">']
+    for loc, lastmod in locations:
         modified = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
-        lines.append(f"<sitemap><loc>{escape(loc)}</loc>{modified}</sitemap>")
-    lines.append("</sitemapindex>")
+        lines.append(f"<{tag}><loc>{escape(loc)}</loc>{modified}</{tag}>")
+    lines.append(f"</{root}>")
     return "\n".join(lines) + "\n"
 
 

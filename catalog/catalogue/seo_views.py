@@ -11,30 +11,18 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, request, url_for
 from flask.typing import ResponseReturnValue
 
 from catalog.catalogue import seo
 from catalog.models import Product
+from catalog.platform.links import absolute_url, public_base_url
 from catalog.web.blueprints import public as bp
 
 ONE_HOUR = 3600
 
 
-def _base() -> str:
-    configured = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    return configured or request.url_root.rstrip("/")
-
-
-@bp.app_template_global()
-def absolute_url(path: str) -> str:
-    """An absolute URL for a path from url_for() (already absolute URLs pass through)."""
-    if path.startswith(("http://", "https://")):
-        return path
-    root = request.script_root
-    if root and path.startswith(root):
-        path = path[len(root) :]
-    return _base() + path
+bp.add_app_template_global(absolute_url)
 
 
 @bp.app_template_global()
@@ -44,7 +32,7 @@ def canonical_url() -> str | None:
     if request.blueprint != "public" or seo.is_private_path(request.path):
         return None
     query = seo.canonical_query(request.endpoint, request.args)
-    url = _base() + request.path
+    url = public_base_url() + request.path
     return f"{url}?{urlencode(query)}" if query else url
 
 

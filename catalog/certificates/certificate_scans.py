@@ -9,22 +9,20 @@ the officials' viewer; the name the user gave is never used.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 from typing import IO
 
 from flask import current_app
 
 from catalog.platform.images import DEFAULT_MAX_BYTES, ImageRejected, decode
-from catalog.storage import StoredObject, current_private_storage
+from catalog.platform.private_files import PrivateFolder, read_upload
+from catalog.storage import StoredObject
 
 PDF_MAGIC = b"%PDF-"
 _IMAGE_MAGIC = (
     (b"\xff\xd8\xff", "jpg"),
     (b"\x89PNG\r\n\x1a\n", "png"),
 )
-_STORED_NAME = re.compile(r"^[0-9a-f]{64}\.(pdf|jpg|png|webp)$")
 MIN_PDF_BYTES = 64
 SCAN_TYPES = {
     "pdf": "application/pdf",
@@ -32,6 +30,7 @@ SCAN_TYPES = {
     "png": "image/png",
     "webp": "image/webp",
 }
+SCANS = PrivateFolder("certificates", SCAN_TYPES)
 
 
 class ScanRejected(ValueError):
@@ -45,24 +44,13 @@ def scans_dir() -> Path:
 
 def scan_key(name: str) -> str:
     """A stored scan's key in the private storage; ValueError for anything else."""
-    if not _STORED_NAME.match(name or ""):
-        raise ValueError("not a stored certificate scan")
-    return f"certificates/{name}"
+    return SCANS.key(name)
 
 
 def open_scan(name: str) -> StoredObject:
     """The stored scan (for the officials' viewer); ValueError for a name that is not a
     stored scan's, FileNotFoundError when it is gone."""
-    return current_private_storage().open(scan_key(name))
-
-
-def _read(source: IO[bytes] | bytes, max_bytes: int) -> bytes:
-    data = bytes(source) if isinstance(source, bytes | bytearray) else source.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ScanRejected(f"Tệp quá lớn: tối đa {max_bytes // (1024 * 1024)} MB.")
-    if not data:
-        raise ScanRejected("Tệp rỗng.")
-    return data
+    return SCANS.open(name)
 
 
 def _kind(data: bytes) -> str:
@@ -86,9 +74,5 @@ def _kind(data: bytes) -> str:
 def store_scan(source: IO[bytes] | bytes, *, max_bytes: int | None = None) -> str:
     """Validate and store a scan; returns its stored name ("<sha256>.<ext>")."""
     limit = max_bytes or current_app.config.get("MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES)
-    data = _read(source, limit)
-    name = f"{hashlib.sha256(data).hexdigest()}.{_kind(data)}"
-    storage, key = current_private_storage(), scan_key(name)
-    if not storage.exists(key):
-        storage.put(key, data, SCAN_TYPES[name.rsplit(".", 1)[1]])  # atomic; StorageError
-    return name
+    data = read_upload(source, limit, ScanRejected)
+    return SCANS.store(data, _kind(data))  # StorageError: nothing half-stored

@@ -29,11 +29,11 @@ from catalog.extensions import db
 from catalog.models import OcopCertificate, Product, User
 from catalog.models.certificates import CERTIFICATE_STATES, EVALUATION_TYPES
 from catalog.models.products import CERTIFICATE_MONTHS, OCOP_STARS
+from catalog.models.visibility import public_products
 from catalog.platform import audit, outbox
 from catalog.platform.clock import utcnow
-from catalog.platform.search_sync import backend, public_products_query
-from catalog.review.decision_steps import check_scope
-from catalog.review.moderation import MAX_NOTE, EntryNotFound, ModerationError
+from catalog.platform.search_sync import backend
+from catalog.review.decision_steps import MAX_NOTE, EntryNotFound, ModerationError, check_scope
 from search_index import SearchQuery
 
 __all__ = [
@@ -129,16 +129,20 @@ def current_certificate(product_id: int) -> OcopCertificate | None:
     return db.session.scalar(stmt)
 
 
+# The product's copy of its current certificate (search and listings read it).
+PRODUCT_COPY = (
+    "ocop_stars",
+    "certificate_no",
+    "certificate_decision",
+    "certificate_year",
+    "certificate_expires_on",
+    "certificate_revoked",
+    "certificate_verified",
+)
+
+
 def _copy(product: Product) -> dict[str, object]:
-    return {
-        "ocop_stars": product.ocop_stars,
-        "certificate_no": product.certificate_no,
-        "certificate_decision": product.certificate_decision,
-        "certificate_year": product.certificate_year,
-        "certificate_expires_on": product.certificate_expires_on,
-        "certificate_revoked": product.certificate_revoked,
-        "certificate_verified": product.certificate_verified,
-    }
+    return audit.snapshot(product, *PRODUCT_COPY)
 
 
 def _sync_product(product: Product) -> None:
@@ -157,17 +161,25 @@ def _sync_product(product: Product) -> None:
 
 
 def _record(cert: OcopCertificate) -> dict[str, object]:
-    return {
-        "decision_no": cert.decision_no,
-        "decision_date": cert.decision_date,
-        "issuing_council": cert.issuing_council,
-        "stars": cert.stars,
-        "evaluation_type": cert.evaluation_type,
-        "expires_on": cert.expires_on,
-        "certificate_no": cert.certificate_no,
+    record = audit.snapshot(
+        cert,
+        "decision_no",
+        "decision_date",
+        "issuing_council",
+        "stars",
+        "evaluation_type",
+        "expires_on",
+        "certificate_no",
+    )
+    return record | {
         "verified": cert.verified_at is not None,
         "revoked": cert.revoked_at is not None,
     }
+
+
+def _state(cert: OcopCertificate) -> dict[str, object]:
+    """What an audit entry keeps: the record and the product's copy of it."""
+    return {"certificate": _record(cert), "product": _copy(cert.product)}
 
 
 def _finish(official: User, action: str, cert: OcopCertificate, before: dict, reason: str) -> None:
@@ -180,7 +192,7 @@ def _finish(official: User, action: str, cert: OcopCertificate, before: dict, re
         "product",
         product.id,
         before=before,
-        after={"certificate": _record(cert), "product": _copy(product)},
+        after=_state(cert),
         reason=reason,
     )
     outbox.record([product.id], action.replace(".", "_"))
@@ -232,7 +244,7 @@ def verify_certificate(official: User, certificate_id: int) -> OcopCertificate:
             raise ModerationError("Chứng nhận này đã bị thu hồi, không thể xác minh.")
         if cert.verified_at is not None:
             raise ModerationError("Chứng nhận này đã được xác minh.")
-        before = {"certificate": _record(cert), "product": _copy(cert.product)}
+        before = _state(cert)
         cert.verified_at = utcnow()
         cert.verified_by_id = official.id
         _finish(official, "certificate.verify", cert, before, "")
@@ -248,7 +260,7 @@ def revoke_certificate(official: User, certificate_id: int, reason: str | None) 
             raise ModerationError("Vui lòng ghi lý do thu hồi.")
         if cert.revoked_at is not None:
             raise ModerationError("Chứng nhận này đã bị thu hồi.")
-        before = {"certificate": _record(cert), "product": _copy(cert.product)}
+        before = _state(cert)
         cert.revoked_at = utcnow()
         cert.revoked_by_id = official.id
         cert.revoked_reason = note
@@ -333,7 +345,7 @@ def stale_stars(today: date | None = None) -> set[int]:
     for stars in OCOP_STARS:
         shown = set(
             db.session.scalars(
-                public_products_query()
+                public_products()
                 .with_only_columns(Product.id)
                 .where(Product.public_stars_expr(today) == stars)
             )

@@ -7,7 +7,7 @@ from typing import Any
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from catalog.complaints.complaints import CLOSED, NOTE_MAX, REPLY_MAX, next_statuses
+from catalog.complaints.complaint_handling import CLOSED, NOTE_MAX, REPLY_MAX, next_statuses
 from catalog.models import COMPLAINT_STATES, Complaint
 from catalog.web.forms_common import Form, max_len, multiline_filter, required
 

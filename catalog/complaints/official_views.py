@@ -5,17 +5,19 @@ step 422 with the service's words next to the field."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from catalog.complaints import complaints
+from catalog.complaints import complaint_handling, complaint_list
+from catalog.complaints.complaints import ComplaintError
 from catalog.complaints.official_forms import HandleForm, HideForm
 from catalog.models import COMPLAINT_KINDS, COMPLAINT_STATES, Complaint
+from catalog.models.statuses import ProductStatus
 from catalog.web.blueprints import official as bp
+from catalog.web.forms_errors import show_refusal
 from catalog.web.official_access import official_required
+from catalog.web.params import choice
 
 SORTS = {"moi-nhat": "Mới nhất trước", "cu-nhat": "Cũ nhất trước"}
 
@@ -23,14 +25,11 @@ SORTS = {"moi-nhat": "Mới nhất trước", "cu-nhat": "Cũ nhất trước"}
 @bp.get("/phan-anh", endpoint="complaints")
 @official_required
 def complaints_list() -> ResponseReturnValue:
-    status = request.args.get("trang-thai", "")
-    status = status if status in COMPLAINT_STATES else ""
-    kind = request.args.get("loai", "")
-    kind = kind if kind in COMPLAINT_KINDS else ""
-    sort = request.args.get("sap-xep", "moi-nhat")
-    sort = sort if sort in SORTS else "moi-nhat"
+    status = choice(request.args, "trang-thai", COMPLAINT_STATES, "")
+    kind = choice(request.args, "loai", COMPLAINT_KINDS, "")
+    sort = choice(request.args, "sap-xep", SORTS, "moi-nhat")
     page = request.args.get("trang", "1")
-    listing = complaints.list_for(
+    listing = complaint_list.list_for(
         current_user,
         status=status,
         kind=kind,
@@ -50,27 +49,21 @@ def complaints_list() -> ResponseReturnValue:
 
 
 def _load(complaint_id: int) -> Complaint:
-    return complaints.get_for_official(current_user, complaint_id)
+    return complaint_handling.get_for_official(current_user, complaint_id)
 
 
-def _page(complaint: Complaint, handle: HandleForm, hide: HideForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(
+    complaint: Complaint, handle: HandleForm, hide: HideForm, status: int = 200
+) -> ResponseReturnValue:
     product = complaint.product
     return render_template(
         "official/complaint.html",
         complaint=complaint,
         handle_form=handle,
         hide_form=hide,
-        can_hide=product is not None and product.status == "published",
+        can_hide=product is not None and product.status == ProductStatus.PUBLISHED,
         states=COMPLAINT_STATES,
     ), status
-
-
-def _refused(form: Any, exc: complaints.ComplaintError) -> None:
-    target = getattr(form, exc.field or "", None)
-    if target is None:
-        form.form_errors.append(str(exc))
-    else:
-        target.errors = [*target.errors, str(exc)]
 
 
 @bp.route("/phan-anh/<int:complaint_id>", methods=["GET", "POST"])
@@ -82,11 +75,11 @@ def complaint_detail(complaint_id: int) -> ResponseReturnValue:
         return _page(complaint, form, HideForm(formdata=None))
     if form.validate_on_submit():
         try:
-            complaints.handle(
+            complaint_handling.handle(
                 current_user, complaint_id, form.status.data, form.reply.data, form.note.data
             )
-        except complaints.ComplaintError as exc:
-            _refused(form, exc)
+        except ComplaintError as exc:
+            show_refusal(form, exc)
         else:
             flash("Đã ghi nhận.", "success")
             return redirect(url_for("official.complaint_detail", complaint_id=complaint_id))
@@ -100,9 +93,9 @@ def complaint_hide(complaint_id: int) -> ResponseReturnValue:
     form = HideForm()
     if form.validate_on_submit():
         try:
-            complaints.hide_listing(current_user, complaint_id, form.reason.data)
-        except complaints.ComplaintError as exc:
-            _refused(form, exc)
+            complaint_handling.hide_listing(current_user, complaint_id, form.reason.data)
+        except ComplaintError as exc:
+            show_refusal(form, exc)
         else:
             flash("Đã ẩn sản phẩm khỏi trang công khai.", "success")
             return redirect(url_for("official.complaint_detail", complaint_id=complaint_id))

@@ -10,31 +10,26 @@ rejected by validation (422) do not count against the limit, so a typo costs not
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from wtforms import EmailField, RadioField, StringField, TelField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import EmailField, StringField, TelField
 from wtforms.validators import InputRequired, Length
 
 from catalog.catalogue import browse
 from catalog.complaints import complaints
 from catalog.extensions import db, limiter
 from catalog.models import COMPLAINT_KINDS, COMPLAINT_STATES, Producer
+from catalog.web import too_many
 from catalog.web.blueprints import public as bp
 from catalog.web.error_pages import render_error
-from catalog.web.forms_common import (
-    Form,
-    email,
-    max_len,
-    multiline_filter,
-    optional,
-    phone,
-    strip_filter,
-)
+from catalog.web.fields import radio_choice
+from catalog.web.forms_common import Form, email_field, paragraph_field, phone_field, text_field
+from catalog.web.forms_errors import show_refusal
 from catalog.web.i18n import current_locale
 from catalog.web.private_pages import private_token_page
 from catalog.web.templating import LOCAL_TZ
@@ -43,62 +38,43 @@ ENDPOINTS = ("public.complaint_product", "public.complaint_producer")
 
 
 class ComplaintForm(Form):
-    kind = RadioField(
+    kind = radio_choice(
         lazy_gettext("Vấn đề bạn gặp"),
-        id="phan-anh-loai",
         # The kinds' labels are stored Vietnamese; their msgids come from babel.cfg.
-        choices=[SelectChoice(key, lazy_gettext(label)) for key, label in COMPLAINT_KINDS.items()],
-        validators=[InputRequired(message=lazy_gettext("Vui lòng chọn loại vấn đề."))],
+        ((key, lazy_gettext(label)) for key, label in COMPLAINT_KINDS.items()),
+        lazy_gettext("Vui lòng chọn loại vấn đề."),
+        id="phan-anh-loai",
     )
-    message = TextAreaField(
+    message = paragraph_field(
         lazy_gettext("Nội dung phản ánh"),
-        id="phan-anh-noi-dung",
-        filters=[multiline_filter],
-        validators=[
-            InputRequired(message=lazy_gettext("Vui lòng mô tả vấn đề bạn gặp.")),
-            Length(
-                min=complaints.MESSAGE_MIN,
-                max=complaints.MESSAGE_MAX,
-                message=lazy_gettext(
-                    "Cần từ %(low)s đến %(high)s ký tự.",
-                    low=complaints.MESSAGE_MIN,
-                    high=complaints.MESSAGE_MAX,
-                ),
+        InputRequired(message=lazy_gettext("Vui lòng mô tả vấn đề bạn gặp.")),
+        Length(
+            min=complaints.MESSAGE_MIN,
+            max=complaints.MESSAGE_MAX,
+            message=lazy_gettext(
+                "Cần từ %(low)s đến %(high)s ký tự.",
+                low=complaints.MESSAGE_MIN,
+                high=complaints.MESSAGE_MAX,
             ),
-        ],
+        ),
+        id="phan-anh-noi-dung",
     )
-    name = StringField(
+    name = text_field(
         lazy_gettext("Họ và tên"),
+        optional=True,
+        max_length=complaints.NAME_MAX,
         id="phan-anh-ho-ten",
-        filters=[strip_filter],
-        validators=[optional(), max_len(complaints.NAME_MAX)],
     )
-    email = EmailField(
-        "E-mail",
-        id="phan-anh-email",
-        filters=[strip_filter],
-        validators=[optional(), max_len(complaints.EMAIL_MAX), email()],
-    )
-    phone = TelField(
-        lazy_gettext("Số điện thoại"),
-        id="phan-anh-dien-thoai",
-        filters=[strip_filter],
-        validators=[optional(), phone],
-    )
+    email = email_field("E-mail", complaints.EMAIL_MAX, kind=EmailField, id="phan-anh-email")
+    phone = phone_field(lazy_gettext("Số điện thoại"), kind=TelField, id="phan-anh-dien-thoai")
     # The honeypot: hidden from people (and screen readers); bots fill every field.
     website = StringField(
         lazy_gettext("Trang web của bạn (để trống ô này)"), id="phan-anh-trang-web"
     )
 
     def report(self) -> complaints.Report:
-        return complaints.Report(
-            kind=self.kind.data or "",
-            message=self.message.data or "",
-            name=self.name.data or "",
-            email=self.email.data or "",
-            phone=self.phone.data or "",
-            locale=current_locale(),
-        )
+        texts = self.texts("kind", "message", "name", "email", "phone")
+        return complaints.Report(**texts, locale=current_locale())
 
 
 @bp.app_context_processor
@@ -121,7 +97,12 @@ def _counted(response: Any) -> bool:
     return response.status_code != 422
 
 
-def _form_page(form: ComplaintForm, subject: dict[str, Any], file: Any, entry_id: int):  # type: ignore[no-untyped-def]
+def _form_page(
+    form: ComplaintForm,
+    subject: dict[str, Any],
+    file: Callable[[int, complaints.Report], complaints.Filed],
+    entry_id: int,
+) -> ResponseReturnValue:
     """GET: the form. POST: honeypot, validation (422 with values kept), then file."""
     status = 200
     if request.method == "POST":
@@ -133,15 +114,14 @@ def _form_page(form: ComplaintForm, subject: dict[str, Any], file: Any, entry_id
             try:
                 filed = file(entry_id, form.report())
             except complaints.ComplaintError as exc:
-                target = getattr(form, exc.field or "", None) or form.message
-                target.errors = [*target.errors, str(exc)]
+                show_refusal(form, exc, fallback=form.message)
             else:
                 return _sent(subject, filed.token)
     html = render_template("public/complaint_form.html", complaint_form=form, **subject)
     return private_token_page(current_app.make_response((html, status)))
 
 
-def _sent(subject: dict[str, Any], token: str):  # type: ignore[no-untyped-def]
+def _sent(subject: dict[str, Any], token: str) -> ResponseReturnValue:
     html = render_template("public/complaint_sent.html", token=token, **subject)
     return private_token_page(current_app.make_response(html))
 
@@ -177,26 +157,14 @@ def complaint_status(token: str) -> ResponseReturnValue:
     return private_token_page(current_app.make_response(html))
 
 
-@bp.errorhandler(429)
-def too_many_page(exc: Any) -> ResponseReturnValue:
-    """The complaint forms' own words; any other public page keeps the generic page."""
-    if request.endpoint not in ENDPOINTS:
-        return render_error(429)
-    limit = getattr(exc, "limit", None)
-    seconds = limit.limit.get_expiry() if limit is not None else 3600
-    if seconds >= 3600:
-        wait = _("%(n)s giờ", n=seconds // 3600)
-    else:
-        wait = _("%(n)s phút", n=max(1, seconds // 60))
-    html = render_template(
-        "errors/error.html",
-        code=429,
-        title=_("Bạn đã gửi nhiều phản ánh"),
-        message=_(
-            "Để chống thư rác, mỗi địa chỉ mạng chỉ gửi được một số phản ánh trong một "
-            "khoảng thời gian. Vui lòng đợi khoảng %(wait)s rồi thử lại. "
-            "Cảm ơn bạn đã thông cảm.",
-            wait=wait,
-        ),
+def _too_many_words(wait: str) -> tuple[str, str]:
+    """The complaint forms' own words on their 429 page."""
+    return _("Bạn đã gửi nhiều phản ánh"), _(
+        "Để chống thư rác, mỗi địa chỉ mạng chỉ gửi được một số phản ánh trong một "
+        "khoảng thời gian. Vui lòng đợi khoảng %(wait)s rồi thử lại. "
+        "Cảm ơn bạn đã thông cảm.",
+        wait=wait,
     )
-    return private_token_page(current_app.make_response((html, 429)))
+
+
+too_many.explain(ENDPOINTS, _too_many_words)

@@ -14,6 +14,7 @@ from catalog.demo.demo_promotion import curate_promotion
 from catalog.extensions import db
 from catalog.imports.imports import ImportReport, import_csv
 from catalog.models import Producer, Product, ProductImage
+from catalog.models.statuses import ProductStatus
 from catalog.platform import geo, outbox
 from catalog.platform.images import store_image
 from catalog.storage import current_storage
@@ -68,7 +69,7 @@ def curate() -> None:
     with write_transaction():
         ranked = db.session.scalars(
             select(Product)
-            .where(Product.status == "published", Product.ocop_stars.is_not(None))
+            .where(Product.status == ProductStatus.PUBLISHED, Product.ocop_stars.is_not(None))
             .order_by(Product.ocop_stars.desc(), Product.id)
             .limit(FEATURED_COUNT * 3)
         ).all()
@@ -81,7 +82,7 @@ def curate() -> None:
                 seen.add(product.province_id)
         for product in chosen[:FEATURED_COUNT]:
             product.featured = True
-        changed = []
+        changed: list[int] = []
         for producer in db.session.scalars(select(Producer).where(Producer.tax_code.is_not(None))):
             if not producer.verified:
                 producer.verified = True

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from catalog.database import write_transaction
 from catalog.extensions import db
 from catalog.models import Producer, User
+from catalog.models.visibility import producer_is_public
 from catalog.platform.clock import utcnow
 
 ACCOUNT_COUNT = 3
@@ -26,7 +27,7 @@ def demo_address(producer: Producer) -> str:
 def create_producer_accounts() -> list[User]:
     """Accounts for the trusted demo producers first, then the largest ones."""
     producers = db.session.scalars(
-        select(Producer).where(Producer.status == "active").order_by(Producer.id)
+        select(Producer).where(producer_is_public()).order_by(Producer.id)
     ).all()
     producers = sorted(producers, key=lambda p: (not p.trusted, -len(p.products), p.id))
     made = []

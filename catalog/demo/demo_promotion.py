@@ -18,8 +18,10 @@ from catalog.certificates import certificates
 from catalog.database import write_transaction
 from catalog.demo.demo_cards import render_card
 from catalog.extensions import db
-from catalog.listings.listings import Upload
-from catalog.models import Producer, Product, Province, User
+from catalog.listings.listing_uploads import Upload
+from catalog.models import Campaign, Producer, Product, Province, User
+from catalog.models.statuses import ProductStatus
+from catalog.models.visibility import producer_is_public
 from catalog.promotion import campaigns, stories
 from catalog.trust import trust
 
@@ -54,7 +56,7 @@ def _editor() -> User:
 def _trust_producers(editor: User) -> None:
     """The verified producers with the most products, one per province."""
     producers = db.session.scalars(
-        select(Producer).where(Producer.verified.is_(True), Producer.status == "active")
+        select(Producer).where(Producer.verified.is_(True), producer_is_public())
     ).all()
     producers = sorted(producers, key=lambda p: (-len(p.products), p.id))
     seen: set[int] = set()
@@ -81,10 +83,13 @@ def _record_certificates(editor: User, today: date) -> None:
         .limit(CERTIFIED_COUNT)
     ).all()
     for n, product in enumerate(products):
-        decided = min(date(product.certificate_year, 6, 15), today)
+        year, stars = product.certificate_year, product.ocop_stars
+        if year is None or stars is None:  # never: the query asked for both
+            continue
+        decided = min(date(year, 6, 15), today)
         council = (
             "Hội đồng đánh giá, phân hạng sản phẩm OCOP Trung ương"
-            if product.ocop_stars == 5
+            if stars == 5
             else f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {product.province.name}"
         )
         record = certificates.record_certificate(
@@ -94,7 +99,7 @@ def _record_certificates(editor: User, today: date) -> None:
                 decision_no=f"{100 + n}/QĐ-UBND {DEMO_NOTE}",
                 decision_date=decided,
                 issuing_council=council,
-                stars=product.ocop_stars,
+                stars=stars,
                 certificate_no=product.certificate_no,
             ),
             today=today,
@@ -158,7 +163,7 @@ def _campaigns_and_stories(editor: User, today: date) -> None:
     _stories(editor, month.id, fair)
 
 
-def _stories(editor: User, month_id: int, fair) -> None:  # type: ignore[no-untyped-def]
+def _stories(editor: User, month_id: int, fair: Campaign | None) -> None:
     trusted = db.session.scalars(
         select(Producer).where(Producer.trusted.is_(True)).order_by(Producer.id)
     ).first()
@@ -206,7 +211,7 @@ def _public_products() -> list[Product]:
     return [
         p
         for p in db.session.scalars(
-            select(Product).where(Product.status == "published").order_by(Product.id)
+            select(Product).where(Product.status == ProductStatus.PUBLISHED).order_by(Product.id)
         )
         if p.is_public
     ]

@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import Optional
 
-from catalog.listings.forms import STAR_CHOICES, ProfileForm
-from catalog.web.fields import PriceField, YearField, in_choices, int_or_none, options
-from catalog.web.forms_common import Form, email, max_len, multiline_filter, required, strip_filter
+from catalog.listings.forms import (
+    ProfileForm,
+    product_description_field,
+    product_name_field,
+    stars_field,
+    unit_field,
+)
+from catalog.web.fields import PriceField, YearField, options
+from catalog.web.forms_common import Form, email_field, id_select
 
 
 class ImportUploadForm(Form):
@@ -28,42 +32,16 @@ class ButtonForm(Form):
 class OnboardProducerForm(ProfileForm):
     """The producer's own profile form, filled in by the official (no logo here)."""
 
-    logo = None  # type: ignore[assignment]
+    logo = None  # WTForms drops a field set to None in a subclass
 
 
 class OnboardProductForm(Form):
-    name = StringField(
-        "Tên sản phẩm",
-        [required(), max_len(200)],
-        filters=[strip_filter],
-        description="Ví dụ: Hạt dẻ Trùng Khánh.",
-    )
-    category_id = SelectField(
-        "Nhóm sản phẩm OCOP",
-        coerce=int_or_none,
-        validators=[required(), in_choices()],
-        validate_choice=False,
-    )
-    description = TextAreaField(
-        "Mô tả sản phẩm",
-        [max_len(5000)],
-        filters=[multiline_filter],
-        description="Nguyên liệu, cách làm, hương vị, cách bảo quản.",
-    )
+    name = product_name_field("Hạt dẻ Trùng Khánh")
+    category_id = id_select("Nhóm sản phẩm OCOP", required=True)
+    description = product_description_field("Nguyên liệu, cách làm, hương vị, cách bảo quản.")
     price_vnd = PriceField("Giá bán (đồng)", description="Ví dụ 150.000.")
-    unit = StringField(
-        "Đơn vị tính",
-        [max_len(40)],
-        filters=[strip_filter],
-        description="Ví dụ: kg, hộp 500 g, chai 750 ml.",
-    )
-    ocop_stars = SelectField(
-        "Hạng sao OCOP",
-        choices=STAR_CHOICES,
-        coerce=int_or_none,
-        validators=[in_choices()],
-        validate_choice=False,
-    )
+    unit = unit_field()
+    ocop_stars = stars_field()
     certificate_year = YearField("Năm công nhận OCOP")
     photo = FileField("Ảnh sản phẩm", description="Ảnh JPEG, PNG hoặc WebP, tối đa 10 MB.")
 
@@ -82,9 +60,6 @@ class OnboardProductForm(Form):
 
 
 class HandoverForm(Form):
-    email = StringField(
-        "E-mail của cơ sở",
-        [Optional(), max_len(254), email()],
-        filters=[strip_filter],
-        description="Để trống nếu bạn in liên kết và trao tận tay.",
+    email = email_field(
+        "E-mail của cơ sở", 254, description="Để trống nếu bạn in liên kết và trao tận tay."
     )

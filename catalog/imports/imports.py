@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from catalog.database import OUTBOX_FLAG, write_transaction
 from catalog.extensions import db
-from catalog.imports.import_rows import MAX_ROWS, ImportRow, RowError, read_rows, validate
+from catalog.imports.import_files import MAX_ROWS, read_rows
+from catalog.imports.import_rows import ImportRow, RowError, validate
 from catalog.models import Producer, Product
 from catalog.platform import outbox
 from catalog.platform.slugs import unique_slug

@@ -6,7 +6,7 @@ services/web_imports.py; a refused upload is shown next to the file field (422).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from catalog.imports import web_imports
 from catalog.imports.forms import ButtonForm, ImportUploadForm
+from catalog.models import ImportBatch, User
 from catalog.web.blueprints import official as bp
 from catalog.web.official_access import official_required
 
@@ -31,7 +32,7 @@ COLUMN_LABELS = {
 }
 
 
-def _page(form: ImportUploadForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(form: ImportUploadForm, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "official/imports.html",
         form=form,
@@ -85,7 +86,7 @@ def _download(data: bytes, name: str, mimetype: str) -> Response:
     return response
 
 
-def _batch(batch_id: int) -> Any:
+def _batch(batch_id: int) -> ImportBatch:
     return web_imports.get_batch(current_user, batch_id)
 
 
@@ -96,7 +97,7 @@ def import_preview(batch_id: int) -> ResponseReturnValue:
     return _preview(batch, ButtonForm())
 
 
-def _preview(batch: Any, form: ButtonForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _preview(batch: ImportBatch, form: ButtonForm, status: int = 200) -> ResponseReturnValue:
     summary = batch.result if batch.status == "confirmed" and batch.result else batch.preview
     return render_template(
         "official/import_preview.html",
@@ -111,7 +112,9 @@ def _preview(batch: Any, form: ButtonForm, status: int = 200):  # type: ignore[n
     ), status
 
 
-def _act(batch_id: int, action: Any, done: str):  # type: ignore[no-untyped-def]
+def _act(
+    batch_id: int, action: Callable[[User, int], ImportBatch], done: str
+) -> ResponseReturnValue:
     batch = _batch(batch_id)
     form = ButtonForm()
     if not form.validate_on_submit():

@@ -10,9 +10,7 @@ A batch is confirmed once; the confirmation is one transaction with its audit en
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
@@ -24,13 +22,21 @@ from sqlalchemy import select
 from catalog.database import write_transaction
 from catalog.errors import Forbidden, Invalid, NotFound
 from catalog.extensions import db
-from catalog.imports.import_rows import COLUMNS, ImportFileError, ImportRow, RowError
-from catalog.imports.imports import ImportReport, apply_rows, dry_apply, read_and_validate
+from catalog.imports.import_files import ImportFileError
+from catalog.imports.import_rows import COLUMNS, ImportRow, RowError
+from catalog.imports.imports import (
+    ImportReport,
+    RowCheck,
+    apply_rows,
+    dry_apply,
+    read_and_validate,
+)
 from catalog.models import ImportBatch, User
 from catalog.platform import audit
 from catalog.platform.clock import utcnow
+from catalog.platform.private_files import FileChanged, PrivateFolder, read_upload
 from catalog.platform.vietnamese import clean_text
-from catalog.storage import StorageError, current_private_storage, refusal_message
+from catalog.storage import StorageError, refusal_message
 
 MAX_BYTES = 5 * 1024 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,7 +44,7 @@ MAX_ROWS = 5000
 # Preview lists kept in the batch (the counts are always complete).
 MAX_LISTED = 2000
 ZIP_MAGIC = b"PK\x03\x04"
-_STORED_NAME = re.compile(r"^[0-9a-f]{64}\.(csv|xlsx)$")
+IMPORT_FILES = PrivateFolder("imports", {"csv": "text/csv", "xlsx": XLSX_TYPE})
 HISTORY_LIMIT = 50
 
 
@@ -64,9 +70,7 @@ def imports_dir() -> Path:
 
 def stored_key(name: str) -> str:
     """A stored import file's key in the private storage; ValueError for anything else."""
-    if not _STORED_NAME.match(name or ""):
-        raise ValueError("not a stored import file")
-    return f"imports/{name}"
+    return IMPORT_FILES.key(name)
 
 
 def sniff(data: bytes, filename: str) -> str:
@@ -93,43 +97,29 @@ def sniff(data: bytes, filename: str) -> str:
     return "csv"
 
 
-def _read(stream: IO[bytes] | bytes) -> bytes:
-    data = bytes(stream) if isinstance(stream, bytes | bytearray) else stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise UploadRejected(f"Tệp quá lớn: tối đa {MAX_BYTES // (1024 * 1024)} MB.")
-    if not data:
-        raise UploadRejected("Tệp rỗng.")
-    return data
-
-
 def _store(data: bytes, file_format: str) -> str:
-    name = f"{hashlib.sha256(data).hexdigest()}.{file_format}"
-    storage, key = current_private_storage(), stored_key(name)
     try:
-        if not storage.exists(key):
-            storage.put(key, data, "text/csv" if file_format == "csv" else XLSX_TYPE)
+        return IMPORT_FILES.store(data, file_format)
     except StorageError as exc:  # full disk: the form comes back (507), nothing half-stored
         raise UploadRejected(refusal_message(exc)) from exc
-    return name
 
 
 def _stored_bytes(batch: ImportBatch) -> bytes:
     """The stored file, checked against the hash in its name (never a changed file)."""
     try:
-        data = current_private_storage().get(stored_key(batch.stored_name))
+        return IMPORT_FILES.read_checked(batch.stored_name)
     except StorageError:
         raise  # the storage is unreachable, the file is not lost: a 503 page, try again
+    except FileChanged as exc:
+        raise BatchError("Tệp đã lưu không còn nguyên vẹn. Vui lòng tải tệp lên lại.") from exc
     except (ValueError, OSError) as exc:
         raise BatchError("Không tìm thấy tệp đã tải lên. Vui lòng tải tệp lên lại.") from exc
-    if hashlib.sha256(data).hexdigest() != batch.stored_name.split(".", 1)[0]:
-        raise BatchError("Tệp đã lưu không còn nguyên vẹn. Vui lòng tải tệp lên lại.")
-    return data
 
 
 # -- scope ----------------------------------------------------------------------------------
 
 
-def scope_check(user: User):  # type: ignore[no-untyped-def]
+def scope_check(user: User) -> RowCheck:
     """A row check refusing rows of provinces the official does not cover."""
 
     def check(row: ImportRow) -> RowError | None:
@@ -156,7 +146,7 @@ def may_confirm(user: User, batch: ImportBatch) -> bool:
 def get_batch(user: User, batch_id: int) -> ImportBatch:
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None:
-        raise BatchNotFound(batch_id)
+        raise BatchNotFound()
     if not _may_see(user, batch):
         raise Forbidden()
     return batch
@@ -193,7 +183,7 @@ def _summary(report: ImportReport, rows: list[ImportRow] | None = None) -> dict[
 
 def upload(user: User, stream: IO[bytes] | bytes, filename: str) -> ImportBatch:
     """Store the file and its dry-run preview as a new batch."""
-    data = _read(stream)
+    data = read_upload(stream, MAX_BYTES, UploadRejected)
     file_format = sniff(data, filename)
     check = scope_check(user)
     try:
@@ -219,7 +209,7 @@ def _locked(user: User, batch_id: int) -> ImportBatch:
     """The batch inside the write transaction (re-read: another request may have acted)."""
     batch = db.session.get(ImportBatch, batch_id, populate_existing=True)
     if batch is None:
-        raise BatchNotFound(batch_id)
+        raise BatchNotFound()
     if not _may_see(user, batch):
         raise Forbidden()
     if not may_confirm(user, batch):

@@ -18,11 +18,11 @@ from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import TextInput
 
 from catalog.labels import qr_labels, qr_labels_pdf
-from catalog.labels.public_views import public_base_url
 from catalog.listings import profiles
-from catalog.listings.producer_views import producer_required
+from catalog.platform.links import public_base_url
 from catalog.web.blueprints import producer as bp
 from catalog.web.forms_common import Form
+from catalog.web.producer_access import producer_required
 
 FORMATS = {"pdf": "PDF (in nhiều trang)", "svg": "SVG (một tờ A4)"}
 MIMETYPES = {"pdf": "application/pdf", "svg": "image/svg+xml"}

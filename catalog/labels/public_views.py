@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, abort, current_app, request
+from flask import Response, request
+from flask.typing import ResponseReturnValue
 
 from catalog.catalogue import browse
 from catalog.labels import qr_labels
+from catalog.platform.links import public_base_url
 from catalog.web.blueprints import public as bp
+from catalog.web.lookup import or_404
 
 MAX_AGE = 30 * 24 * 3600
 TITLES = {
@@ -21,12 +24,7 @@ TITLES = {
 }
 
 
-def public_base_url() -> str:
-    """PUBLIC_BASE_URL when set (production), else the address this request came to."""
-    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
-
-
-def _svg_response(path: str, title: str) -> Response:
+def _svg_response(path: str, title: str) -> ResponseReturnValue:
     svg = qr_labels.qr_svg(qr_labels.qr_url(public_base_url(), path), title)
     response = Response(svg, mimetype="image/svg+xml")
     response.set_etag(hashlib.sha256(svg.encode()).hexdigest()[:32])
@@ -35,16 +33,12 @@ def _svg_response(path: str, title: str) -> Response:
 
 
 @bp.get("/qr/san-pham/<slug>.svg")
-def qr_product(slug: str) -> Response:
-    item = browse.get_public_product(slug)
-    if item is None:
-        abort(404)
+def qr_product(slug: str) -> ResponseReturnValue:
+    item = or_404(browse.get_public_product(slug))
     return _svg_response(qr_labels.product_path(item), TITLES["product"].format(name=item.name))
 
 
 @bp.get("/qr/co-so/<slug>.svg")
-def qr_producer(slug: str) -> Response:
-    item = browse.get_public_producer(slug)
-    if item is None:
-        abort(404)
+def qr_producer(slug: str) -> ResponseReturnValue:
+    item = or_404(browse.get_public_producer(slug))
     return _svg_response(qr_labels.producer_path(item), TITLES["producer"].format(name=item.name))

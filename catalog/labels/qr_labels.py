@@ -30,6 +30,7 @@ from catalog.demo.demo_cards import FONTS_DIR
 from catalog.errors import Invalid
 from catalog.extensions import db
 from catalog.models import Producer, Product
+from catalog.models.statuses import ProducerStatus, ProductStatus
 
 PRODUCT_PATH = "/san-pham/{slug}"
 PRODUCER_PATH = "/co-so/{slug}"
@@ -177,7 +178,7 @@ def printable_products(producer_id: int) -> list[Product]:
     """The producer's published products: the only ones whose QR leads to a public page."""
     stmt = (
         select(Product)
-        .where(Product.producer_id == producer_id, Product.status == "published")
+        .where(Product.producer_id == producer_id, Product.status == ProductStatus.PUBLISHED)
         .order_by(Product.name, Product.id)
     )
     return list(db.session.scalars(stmt).unique())
@@ -200,7 +201,7 @@ def build_labels(
     size = SIZES.get(size_key)
     if size is None:
         raise LabelError("Vui lòng chọn một cỡ tem trong danh sách.", "co")
-    if producer.status != "active":
+    if producer.status != ProducerStatus.ACTIVE:
         raise LabelError("Hồ sơ cơ sở cần được duyệt trước khi in tem có mã QR.")
     if not product_ids:
         raise LabelError("Vui lòng chọn ít nhất một sản phẩm.", "san_pham")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from catalog.database import write_transaction
 from catalog.extensions import db
 from catalog.models import ProducerClaim, User
+from catalog.models.statuses import ProducerStatus
 from catalog.platform import audit, mail
 from catalog.platform.clock import utcnow
 from catalog.review.decision_steps import (
@@ -43,7 +44,7 @@ def decide_claim(official: User, claim_id: int, decision: str, note: str | None)
             abandoned = user.producer
             user.producer_id = claim.producer_id
             if abandoned is not None and abandoned.status != "active" and not abandoned.products:
-                abandoned.status = "rejected"
+                abandoned.status = ProducerStatus.REJECTED
         audit.record(
             official,
             f"claim.{claim.status}",

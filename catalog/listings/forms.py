@@ -5,16 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import (
-    BooleanField,
-    Field,
-    SelectField,
-    StringField,
-    TextAreaField,
-    ValidationError,
-)
+from wtforms import BooleanField, Field, SelectField, ValidationError
 
 from catalog.listings import profiles
+from catalog.listings.listing_values import EDITABLE
 from catalog.models import OCOP_STARS, PRODUCER_TYPES
 from catalog.web.fields import (
     DateTextField,
@@ -22,29 +16,27 @@ from catalog.web.fields import (
     YearField,
     facebook_link,
     in_choices,
-    int_or_none,
     options,
     zalo_contact,
 )
 from catalog.web.forms_common import (
     Form,
-    email,
-    max_len,
-    multiline_filter,
-    optional,
-    phone,
+    email_field,
+    id_select,
+    paragraph_field,
+    phone_field,
     required,
-    strip_filter,
     tax_code,
+    text_field,
     web_url,
 )
 
 
 class ProfileForm(Form):
-    name = StringField(
+    name = text_field(
         "Tên cơ sở",
-        [required(), max_len(200)],
-        filters=[strip_filter],
+        required=True,
+        max_length=200,
         description="Theo giấy đăng ký kinh doanh, ví dụ: Hợp tác xã Chè Tân Cương.",
     )
     type = SelectField(
@@ -53,60 +45,46 @@ class ProfileForm(Form):
         validators=[required(), in_choices()],
         validate_choice=False,
     )
-    tax_code = StringField(
+    tax_code = text_field(
         "Mã số thuế",
-        [max_len(20), tax_code],
-        filters=[strip_filter],
+        tax_code,
+        max_length=20,
         description="10 số (13 số nếu là chi nhánh). Hộ kinh doanh: số định danh cá nhân 12 số.",
     )
-    representative = StringField(
+    representative = text_field(
         "Người đại diện",
-        [required(), max_len(200)],
-        filters=[strip_filter],
+        required=True,
+        max_length=200,
         description="Họ tên giám đốc, chủ nhiệm hợp tác xã hoặc chủ hộ.",
     )
-    province_id = SelectField(
-        "Tỉnh, thành phố",
-        coerce=int_or_none,
-        validators=[required(), in_choices()],
-        validate_choice=False,
-    )
-    ward_code = SelectField(
+    province_id = id_select("Tỉnh, thành phố", required=True)
+    ward_code = id_select(
         "Phường, xã, đặc khu",
-        coerce=int_or_none,
-        validators=[required(), in_choices("Phường/xã này không thuộc tỉnh đã chọn.")],
-        validate_choice=False,
+        required=True,
+        invalid="Phường/xã này không thuộc tỉnh đã chọn.",
         description="Theo địa giới mới từ ngày 1/7/2025.",
     )
-    address = StringField(
-        "Địa chỉ",
-        [required(), max_len(300)],
-        filters=[strip_filter],
-        description="Số nhà, đường, thôn, ấp.",
+    address = text_field(
+        "Địa chỉ", required=True, max_length=300, description="Số nhà, đường, thôn, ấp."
     )
-    phone = StringField(
+    phone = phone_field(
         "Số điện thoại",
-        [required(), phone],
-        filters=[strip_filter],
+        required=True,
         description="Người mua sẽ gọi số này, ví dụ 0912 345 678.",
     )
-    email = StringField(
-        "E-mail liên hệ", [optional(), max_len(200), email()], filters=[strip_filter]
-    )
-    website = StringField("Trang web", [optional(), web_url], filters=[strip_filter])
-    facebook_url = StringField(
-        "Trang Facebook", [optional(), facebook_link], filters=[strip_filter]
-    )
-    zalo = StringField(
+    email = email_field("E-mail liên hệ", 200)
+    website = text_field("Trang web", web_url, optional=True)
+    facebook_url = text_field("Trang Facebook", facebook_link, optional=True)
+    zalo = text_field(
         "Zalo",
-        [optional(), zalo_contact],
-        filters=[strip_filter],
+        zalo_contact,
+        optional=True,
         description="Số điện thoại dùng Zalo hoặc đường dẫn zalo.me.",
     )
-    description = TextAreaField(
+    description = paragraph_field(
         "Giới thiệu cơ sở",
-        [optional(), max_len(3000)],
-        filters=[multiline_filter],
+        optional=True,
+        max_length=3000,
         description="Lịch sử, vùng nguyên liệu, cách làm: điều người mua muốn biết.",
     )
     logo = FileField("Logo hoặc ảnh cơ sở", description="Ảnh JPEG, PNG hoặc WebP, tối đa 10 MB.")
@@ -134,13 +112,11 @@ class ProfileForm(Form):
 
 
 class ClaimForm(Form):
-    tax_code = StringField(
-        "Mã số thuế", [required(), max_len(20), tax_code], filters=[strip_filter]
-    )
-    message = TextAreaField(
+    tax_code = text_field("Mã số thuế", tax_code, required=True, max_length=20)
+    message = paragraph_field(
         "Lời nhắn cho cán bộ",
-        [required(), max_len(2000)],
-        filters=[multiline_filter],
+        required=True,
+        max_length=2000,
         description="Chức vụ của bạn tại cơ sở và cách liên lạc để cán bộ xác minh.",
     )
 
@@ -148,52 +124,45 @@ class ClaimForm(Form):
 STAR_CHOICES = options(((n, f"{n} sao") for n in OCOP_STARS), "Chưa được chứng nhận OCOP")
 
 
+# The product fields a producer's listing form and an official's onboarding form share.
+
+
+def product_name_field(example: str) -> Any:
+    return text_field(
+        "Tên sản phẩm", required=True, max_length=200, description=f"Ví dụ: {example}."
+    )
+
+
+def product_description_field(hint: str) -> Any:
+    return paragraph_field("Mô tả sản phẩm", max_length=5000, description=hint)
+
+
+def unit_field() -> Any:
+    return text_field(
+        "Đơn vị tính", max_length=40, description="Ví dụ: kg, hộp 500 g, chai 750 ml."
+    )
+
+
+def stars_field() -> Any:
+    return id_select("Hạng sao OCOP", choices=STAR_CHOICES)
+
+
 class ListingForm(Form):
-    name = StringField(
-        "Tên sản phẩm",
-        [required(), max_len(200)],
-        filters=[strip_filter],
-        description="Ví dụ: Chè Tân Cương đặc biệt.",
+    name = product_name_field("Chè Tân Cương đặc biệt")
+    category_id = id_select("Nhóm sản phẩm OCOP")
+    description = product_description_field(
+        "Ít nhất 30 ký tự: nguyên liệu, cách làm, hương vị, cách bảo quản."
     )
-    category_id = SelectField(
-        "Nhóm sản phẩm OCOP",
-        coerce=int_or_none,
-        validators=[in_choices()],
-        validate_choice=False,
-    )
-    description = TextAreaField(
-        "Mô tả sản phẩm",
-        [max_len(5000)],
-        filters=[multiline_filter],
-        description="Ít nhất 30 ký tự: nguyên liệu, cách làm, hương vị, cách bảo quản.",
-    )
-    province_id = SelectField(
-        "Xuất xứ (tỉnh, thành phố)",
-        coerce=int_or_none,
-        validators=[required(), in_choices()],
-        validate_choice=False,
-    )
+    province_id = id_select("Xuất xứ (tỉnh, thành phố)", required=True)
     price_vnd = PriceField(
         "Giá bán (đồng)", description="Ví dụ 150.000. Để trống nếu giá thay đổi."
     )
-    unit = StringField(
-        "Đơn vị tính",
-        [max_len(40)],
-        filters=[strip_filter],
-        description="Ví dụ: kg, hộp 500 g, chai 750 ml.",
-    )
-    ocop_stars = SelectField(
-        "Hạng sao OCOP",
-        choices=STAR_CHOICES,
-        coerce=int_or_none,
-        validators=[in_choices()],
-        validate_choice=False,
-    )
-    certificate_no = StringField("Số giấy chứng nhận", [max_len(80)], filters=[strip_filter])
-    certificate_decision = StringField(
+    unit = unit_field()
+    ocop_stars = stars_field()
+    certificate_no = text_field("Số giấy chứng nhận", max_length=80)
+    certificate_decision = text_field(
         "Quyết định công nhận",
-        [max_len(120)],
-        filters=[strip_filter],
+        max_length=120,
         description="Ví dụ: Quyết định số 1234/QĐ-UBND ngày 12/10/2024.",
     )
     certificate_year = YearField("Năm công nhận")
@@ -219,19 +188,8 @@ class ListingForm(Form):
             raise ValidationError("Ngày hết hạn phải sau năm công nhận.")
 
     def values(self) -> dict[str, Any]:
-        names = (
-            "name",
-            "category_id",
-            "description",
-            "province_id",
-            "price_vnd",
-            "unit",
-            "ocop_stars",
-            "certificate_no",
-            "certificate_decision",
-            "certificate_year",
-            "certificate_expires_on",
-        )
+        """The editable values the service takes; the scan, a file, is sent on its own."""
+        names = [name for name in EDITABLE if name != "certificate_scan"]
         values = {name: getattr(self, name).data for name in names}
         for name in ("unit", "certificate_no", "certificate_decision"):
             values[name] = values[name] or None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -9,21 +10,24 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from catalog.listings import listings
+from catalog.listings import listing_status, listing_values, listings
 from catalog.listings.forms import ListingForm
-from catalog.listings.listings import ListingError, Upload
-from catalog.listings.producer_views import attach_error, producer_required
-from catalog.models import Product
+from catalog.listings.listing_uploads import Upload, upload_of
+from catalog.listings.listing_values import ListingError
+from catalog.models import Product, User
+from catalog.models.statuses import ProductStatus, ReviewState
 from catalog.platform import geo
 from catalog.web.blueprints import producer as bp
 from catalog.web.fields import options
+from catalog.web.forms_errors import form_page, show_refusal_or_flash
+from catalog.web.producer_access import producer_required
 
 PHOTO_ACTIONS = {"len": -1, "xuong": 1}
 
 
 def _own(product_id: int) -> Product:
     """The signed-in producer's own listing; anybody else's is simply not there (404)."""
-    product = listings.own_product(current_user, product_id)
+    product = listing_values.own_product(current_user, product_id)
     if product is None:
         abort(404)
     return product
@@ -40,7 +44,7 @@ def _choices(form: ListingForm) -> None:
 
 def _uploads(files: Any) -> list[Upload]:
     files = files if isinstance(files, list) else [files]
-    return [Upload(f.stream, f.filename or "") for f in files if f and f.filename]
+    return [upload for upload in map(upload_of, files) if upload is not None]
 
 
 def _scan(form: ListingForm) -> Upload | None:
@@ -49,7 +53,7 @@ def _scan(form: ListingForm) -> Upload | None:
 
 
 def _form_for(product: Product) -> ListingForm:
-    values = listings.working_copy(product)
+    values = listing_values.working_copy(product)
     expires = values.get("certificate_expires_on")
     if isinstance(expires, str):
         values["certificate_expires_on"] = date.fromisoformat(expires)
@@ -71,12 +75,11 @@ def listing_new() -> ResponseReturnValue:
                 current_user, form.values(), photos=_uploads(form.photos.data), scan=_scan(form)
             )
         except ListingError as exc:
-            attach_error(form, exc)
+            show_refusal_or_flash(form, exc)
         else:
             flash("Đã lưu bản nháp. Kiểm tra ảnh rồi bấm “Gửi duyệt” khi đã sẵn sàng.", "success")
             return redirect(url_for(".listing_edit", product_id=product.id))
-    status = 422 if form.errors else 200
-    return render_template("producer/listing_form.html", form=form, product=None), status
+    return form_page("producer/listing_form.html", form, product=None)
 
 
 @bp.route("/san-pham/<int:product_id>", methods=["GET", "POST"])
@@ -97,9 +100,9 @@ def listing_edit(product_id: int) -> ResponseReturnValue:
                 scan=_scan(form),
             )
         except ListingError as exc:
-            attach_error(form, exc)
+            show_refusal_or_flash(form, exc)
         else:
-            if product.status == "published" and product.pending_changes:
+            if product.status == ProductStatus.PUBLISHED and product.pending_changes:
                 flash("Đã gửi thay đổi để duyệt. Phiên bản đang đăng vẫn hiển thị.", "success")
             else:
                 flash("Đã lưu sản phẩm.", "success")
@@ -112,8 +115,8 @@ def _render_edit(
     form: ListingForm,
     photo_errors: dict[int, str] | None = None,
     posted_alts: dict[str, str] | None = None,
-) -> Any:
-    values = listings.working_copy(product)
+) -> str:
+    values = listing_values.working_copy(product)
     return render_template(
         "producer/listing_form.html",
         form=form,
@@ -122,20 +125,23 @@ def _render_edit(
         working_scan=values["certificate_scan"],
         photo_errors=photo_errors or {},
         posted_alts=posted_alts or {},
-        labels=listings.status_labels(product),
-        completeness=listings.completeness(product),
-        editable=listings.is_editable(product),
+        labels=listing_status.status_labels(product),
+        completeness=listing_values.completeness(product),
+        editable=listing_values.is_editable(product),
         can_submit=_can_submit(product),
-        can_delete=product.published_at is None and product.status != "hidden",
+        can_delete=product.published_at is None and product.status != ProductStatus.HIDDEN,
         can_republish=listings.hidden_by_producer(product),
-        max_photos=listings.MAX_PHOTOS,
+        max_photos=listing_values.MAX_PHOTOS,
     )
 
 
 def _can_submit(product: Product) -> bool:
-    if product.status in listings.EDITABLE_STATES:
+    if product.status in listing_values.EDITABLE_STATES:
         return True
-    return listings.has_pending_change(product) and product.review_state == "changes_requested"
+    return (
+        listing_values.has_pending_change(product)
+        and product.review_state == ReviewState.CHANGES_REQUESTED
+    )
 
 
 @bp.post("/san-pham/<int:product_id>/anh")
@@ -143,7 +149,7 @@ def _can_submit(product: Product) -> bool:
 def listing_photos(product_id: int) -> ResponseReturnValue:
     """One form for all photos: captions, and up / down / remove buttons (no JS needed)."""
     product = _own(product_id)
-    photos = listings.working_copy(product)["images"]
+    photos = listing_values.working_copy(product)["images"]
     alts = {
         p["digest"]: request.form.get(f"alt-{p['digest']}", "")[:2000]
         for p in photos
@@ -170,7 +176,9 @@ def listing_photos(product_id: int) -> ResponseReturnValue:
     return redirect(url_for(".listing_edit", product_id=product.id) + "#anh")
 
 
-def _workflow(product_id: int, action: Any, success: str) -> Any:
+def _workflow(
+    product_id: int, action: Callable[[User, Product], object], success: str
+) -> ResponseReturnValue:
     product = _own(product_id)
     try:
         action(current_user, product)

@@ -6,41 +6,27 @@ linked to a business get in; everything they see is their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from catalog.listings import listings, profiles
+from catalog.listings import listing_status, listing_values, profiles
 from catalog.listings.forms import ClaimForm, ProfileForm
 from catalog.platform import geo
 from catalog.platform.images import ImageRejected
 from catalog.web.blueprints import producer as bp
 from catalog.web.fields import int_or_none, options
-from catalog.web.security import role_required
+from catalog.web.forms_errors import add_error, form_page, show_refusal_or_flash
+from catalog.web.producer_access import producer_required
 
 PROVINCE_BUTTON = "chon-tinh"
 
 
-def producer_required(view: Callable) -> Callable:
-    """Signed-in producer accounts linked to a business; anonymous → login, others → 403."""
-
-    @wraps(view)
-    @role_required("producer")
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user.producer_id is None:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 @bp.after_request
-def _private(response) -> ResponseReturnValue:
+def _private(response: Response) -> Response:
     # A producer's pages may be opened on a shared computer: never cache them.
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -54,25 +40,15 @@ def optional_url(endpoint: str, **values: Any) -> str | None:
         return None
 
 
-def attach_error(form: Any, exc: Exception, fallback: str | None = None) -> None:
-    """Show a service's refusal next to its field (or the fallback field, or as a flash)."""
-    name = getattr(exc, "field", None) or fallback
-    field = getattr(form, name, None) if name else None
-    if field is not None:
-        field.errors = [*field.errors, str(exc)]
-    else:
-        flash(str(exc), "error")
-
-
 @bp.get("/")
 @producer_required
 def dashboard() -> ResponseReturnValue:
     producer = profiles.own_producer(current_user)
-    products = listings.own_products(current_user)
+    products = listing_values.own_products(current_user)
     return render_template(
         "producer/dashboard.html",
         producer=producer,
-        rows=listings.overview(products),
+        rows=listing_status.overview(products),
         checklist=profiles.checklist(current_user, producer, products),
         claims=profiles.my_claims(current_user),
         status_label=profiles.STATUS_LABELS.get(producer.status, producer.status),
@@ -116,21 +92,21 @@ def profile() -> ResponseReturnValue:
             )
         except profiles.TaxCodeTaken as exc:
             taken = exc
-            form.tax_code.errors = [*form.tax_code.errors, "Mã số thuế này đã có trong danh mục."]
+            add_error(form.tax_code, "Mã số thuế này đã có trong danh mục.")
         except ImageRejected as exc:
-            form.logo.errors = [*form.logo.errors, str(exc)]
+            add_error(form.logo, str(exc))
         except profiles.ProfileError as exc:
-            attach_error(form, exc)
+            show_refusal_or_flash(form, exc)
         else:
             flash("Đã lưu hồ sơ cơ sở.", "success")
             return redirect(url_for(".dashboard"))
-    return render_template(
+    return form_page(
         "producer/profile.html",
-        form=form,
+        form,
         producer=producer,
         taken=taken,
         missing=profiles.missing_fields(producer),
-    ), (422 if form.errors else 200)
+    )
 
 
 def _choosing_province(province_id: int | None) -> bool:
@@ -161,10 +137,10 @@ def claim() -> ResponseReturnValue:
         try:
             profiles.claim(current_user, form.tax_code.data, form.message.data)
         except profiles.ProfileError as exc:
-            attach_error(form, exc, fallback="message")
+            show_refusal_or_flash(form, exc, fallback="message")
         else:
             flash("Đã gửi yêu cầu. Cán bộ phụ trách sẽ xác minh và trả lời qua e-mail.", "success")
             return redirect(url_for(".dashboard"))
-    return render_template(
-        "producer/claim.html", form=form, claimed=profiles.claim_preview(form.tax_code.data)
-    ), (422 if form.errors else 200)
+    return form_page(
+        "producer/claim.html", form, claimed=profiles.claim_preview(form.tax_code.data)
+    )

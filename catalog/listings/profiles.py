@@ -19,7 +19,8 @@ from sqlalchemy import select
 from catalog.database import write_transaction
 from catalog.errors import Invalid
 from catalog.extensions import db
-from catalog.models import PRODUCER_TYPES, Producer, ProducerClaim, User
+from catalog.models import PRODUCER_TYPES, Producer, ProducerClaim, Product, User
+from catalog.models.statuses import ProducerStatus, ReviewState
 from catalog.platform import audit, outbox, reference
 from catalog.platform.images import store_image
 from catalog.platform.vietnamese import clean_text, normalize_key, normalize_tax_code
@@ -118,7 +119,7 @@ def missing_fields(producer: Producer) -> list[str]:
 
 def clean_values(values: dict[str, Any]) -> dict[str, Any]:
     """Service-side rules, whoever calls: known type, valid tax code, ward in province."""
-    clean = {
+    clean: dict[str, Any] = {
         name: (values[name] if values[name] != "" else None) for name in FIELDS if name in values
     }
     if clean.get("type") is not None and clean["type"] not in PRODUCER_TYPES:
@@ -174,8 +175,8 @@ def update_profile(user: User, values: dict[str, Any], *, logo: Any = None) -> P
         if producer.verified and changed.keys() & set(IDENTITY_FIELDS):
             producer.verified = False
             changed["verified"] = False
-        if producer.status == "changes_requested" and changed:
-            producer.status = "pending"  # back in the officials' queue after the edits
+        if producer.status == ProducerStatus.CHANGES_REQUESTED and changed:
+            producer.status = ProducerStatus.PENDING  # back in the officials' queue after the edits
             changed["status"] = "pending"
             before["status"] = "changes_requested"
         audit.record(
@@ -276,10 +277,10 @@ class Step:
     endpoint: str | None = None
 
 
-def checklist(user: User, producer: Producer, products: list) -> list[Step]:  # type: ignore[type-arg]
+def checklist(user: User, producer: Producer, products: list[Product]) -> list[Step]:
     """The steps to get online, in order, for the dashboard."""
     missing = missing_fields(producer)
-    sent = any(p.status != "draft" or p.review_state == "submitted" for p in products)
+    sent = any(p.status != "draft" or p.review_state == ReviewState.SUBMITTED for p in products)
     return [
         Step(
             "Xác nhận địa chỉ e-mail",

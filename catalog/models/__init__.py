@@ -9,11 +9,10 @@ from catalog.models.mail import MailMessage
 from catalog.models.orders import ORDER_STATES, BlockedPhone, OrderEvent, OrderItem, OrderRequest
 from catalog.models.outbox import IndexOutbox
 from catalog.models.people import ROLES, Invitation, ProducerHandover, User, official_provinces
-from catalog.models.producers import PRODUCER_STATUSES, PRODUCER_TYPES, Producer
+from catalog.models.producers import PRODUCER_TYPES, Producer
 from catalog.models.products import (
     CERTIFICATE_MONTHS,
     OCOP_STARS,
-    PRODUCT_STATUSES,
     Category,
     Product,
     ProductImage,
@@ -58,9 +57,7 @@ __all__ = [
     "official_provinces",
     "CERTIFICATE_MONTHS",
     "OCOP_STARS",
-    "PRODUCER_STATUSES",
     "PRODUCER_TYPES",
-    "PRODUCT_STATUSES",
     "ROLES",
     "Category",
     "IndexOutbox",

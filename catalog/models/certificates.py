@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalog.extensions import db
+from catalog.extensions import Model
 from catalog.models._common import UTCDateTime, utcnow
 from catalog.models.people import User
 
@@ -34,7 +34,7 @@ CERTIFICATE_STATES = {
 EXPIRY_WARNING_DAYS = 90
 
 
-class OcopCertificate(db.Model):
+class OcopCertificate(Model):
     __tablename__ = "ocop_certificates"
 
     id: Mapped[int] = mapped_column(primary_key=True)

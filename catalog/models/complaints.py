@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalog.extensions import db
+from catalog.extensions import Model
 from catalog.models._common import UTCDateTime, utcnow
 from catalog.models.geo import Province
 from catalog.models.people import User
@@ -28,7 +28,7 @@ COMPLAINT_STATES = {
 }
 
 
-class Complaint(db.Model):
+class Complaint(Model):
     """Routed to the officials of the province of the product (or producer).
 
     The reporter follows it through a private link; only a hash of its token is stored.
@@ -75,7 +75,7 @@ class Complaint(db.Model):
         return COMPLAINT_STATES.get(self.status, self.status)
 
 
-class ComplaintEvent(db.Model):
+class ComplaintEvent(Model):
     """A step in handling: a status change and/or a reply (shown to the reporter) and an
     internal note (officials only)."""
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalog.extensions import db
+from catalog.extensions import Model
 from catalog.models._common import UTCDateTime, utcnow
 from catalog.models.people import User
 from catalog.models.producers import Producer
@@ -18,7 +18,7 @@ class AuditEntryImmutable(RuntimeError):
     """Raised when something tries to update or delete an audit entry."""
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who did what, when, to which entry, with before/after and the reason.
 
     Never edited or deleted by the application.
@@ -48,7 +48,7 @@ def _audit_is_append_only(_mapper: Any, _connection: Any, target: AuditEntry) ->
     raise AuditEntryImmutable(f"Audit entry {target.id} cannot be changed or deleted.")
 
 
-class ProducerClaim(db.Model):
+class ProducerClaim(Model):
     """A registered user asks to take over a producer already in the catalogue."""
 
     __tablename__ = "producer_claims"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalog.extensions import db
+from catalog.extensions import Model
 
 
-class Province(db.Model):
+class Province(Model):
     __tablename__ = "provinces"
 
     # The official code (ProvinceCode in the vietnam-provinces package), e.g. 24 = Bắc Ninh.
@@ -32,7 +32,7 @@ class Province(db.Model):
         return f"<Province {self.id} {self.name}>"
 
 
-class ProvinceAlias(db.Model):
+class ProvinceAlias(Model):
     """A name that resolves to a province: a pre-2025 province or a common spelling."""
 
     __tablename__ = "province_aliases"

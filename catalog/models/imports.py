@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalog.extensions import db
+from catalog.extensions import Model
 from catalog.models._common import UTCDateTime, utcnow
 from catalog.models.people import User
 
 
-class ImportBatch(db.Model):
+class ImportBatch(Model):
     """The file is kept privately (by content hash) between preview and confirmation, so
     what gets confirmed is exactly what was previewed."""
 

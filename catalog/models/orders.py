@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalog.extensions import db
+from catalog.extensions import Model
 from catalog.models._common import UTCDateTime, utcnow
 from catalog.models.geo import Province
 from catalog.models.people import User
@@ -27,7 +27,7 @@ ORDER_STATES = {
 }
 
 
-class OrderRequest(db.Model):
+class OrderRequest(Model):
     __tablename__ = "order_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +72,7 @@ class OrderRequest(db.Model):
         return f"DH-{self.id:06d}"
 
 
-class OrderItem(db.Model):
+class OrderItem(Model):
     __tablename__ = "order_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,7 +94,7 @@ class OrderItem(db.Model):
         return None if self.unit_price_vnd is None else self.unit_price_vnd * self.quantity
 
 
-class OrderEvent(db.Model):
+class OrderEvent(Model):
     """A status change by the producer, with a note the buyer sees on the tracking page."""
 
     __tablename__ = "order_events"
@@ -113,7 +113,7 @@ class OrderEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class BlockedPhone(db.Model):
+class BlockedPhone(Model):
     """A phone number a producer no longer takes requests from (spam, pranks, abuse)."""
 
     __tablename__ = "blocked_phones"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from catalog.extensions import db
+from catalog.extensions import Model
 from catalog.models._common import UTCDateTime, utcnow
 
 
-class IndexOutbox(db.Model):
+class IndexOutbox(Model):
     """One row per product whose search document may have changed.
 
     Written in the same transaction as the change; the sync step re-reads the product and

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalog.extensions import db
+from catalog.extensions import Model, db
 from catalog.models._common import UTCDateTime, utcnow
 from catalog.models.geo import Province
 from catalog.models.producers import Producer
@@ -25,7 +25,7 @@ official_provinces = Table(
 )
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,7 +65,7 @@ class User(UserMixin, db.Model):
         return self.role == "official" and any(p.id == province_id for p in self.provinces)
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A producer invites a colleague to manage the same business."""
 
     __tablename__ = "invitations"
@@ -80,7 +80,7 @@ class Invitation(db.Model):
     producer: Mapped[Producer] = relationship()
 
 
-class ProducerHandover(db.Model):
+class ProducerHandover(Model):
     """A one-time link an official gives a producer registered on its behalf (by e-mail or
     printed): whoever follows it sets a password and takes over the profile. Only a hash of
     the token is stored."""

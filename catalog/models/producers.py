@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalog.extensions import db
+from catalog.extensions import Model
 from catalog.models._common import UTCDateTime, utcnow
 from catalog.models.geo import Province
+from catalog.models.statuses import ProducerStatus
 
 if TYPE_CHECKING:
     from catalog.models.products import Product
@@ -22,10 +23,8 @@ PRODUCER_TYPES = {
     "to_hop_tac": "Tổ hợp tác",
 }
 
-PRODUCER_STATUSES = ("pending", "active", "changes_requested", "rejected", "suspended")
 
-
-class Producer(db.Model):
+class Producer(Model):
     __tablename__ = "producers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +74,8 @@ class Producer(db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == "active"
+        """The row form of visibility.producer_is_public()."""
+        return self.status == ProducerStatus.ACTIVE
 
     def __repr__(self) -> str:
         return f"<Producer {self.id} {self.name}>"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
@@ -19,21 +20,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalog.extensions import db
+from catalog.extensions import Model
 from catalog.models._common import UTCDateTime, utcnow
 from catalog.models.geo import Province
 from catalog.models.producers import Producer
+from catalog.models.statuses import ProductStatus
 
 if TYPE_CHECKING:
     from catalog.models.certificates import OcopCertificate
 
-PRODUCT_STATUSES = ("draft", "submitted", "published", "rejected", "changes_requested", "hidden")
 OCOP_STARS = (3, 4, 5)
 # An OCOP certificate is valid for 36 months from its decision.
 CERTIFICATE_MONTHS = 36
 
 
-class Category(db.Model):
+class Category(Model):
     """One of the six official OCOP product groups (Decision 148/QĐ-TTg, 2023)."""
 
     __tablename__ = "categories"
@@ -46,7 +47,7 @@ class Category(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Product(db.Model):
+class Product(Model):
     __tablename__ = "products"
     __table_args__ = (
         UniqueConstraint("producer_id", "name_key", name="uq_product_producer_name"),
@@ -125,7 +126,8 @@ class Product(db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == "published" and self.producer.status == "active"
+        """The row form of visibility.product_is_public()."""
+        return self.status == ProductStatus.PUBLISHED and self.producer.is_public
 
     @property
     def certificate_status(self) -> str | None:
@@ -157,7 +159,7 @@ class Product(db.Model):
         return self.ocop_stars if self.certificate_status in ("valid", "expiring") else None
 
     @classmethod
-    def public_stars_expr(cls, today: date | None = None):  # type: ignore[no-untyped-def]
+    def public_stars_expr(cls, today: date | None = None) -> ColumnElement[int | None]:
         """SQL twin of public_stars: the stars, or NULL once the certificate has expired,
         so star filters and counts agree with the badges people see."""
         today = today or date.today()
@@ -184,7 +186,7 @@ class Product(db.Model):
         return f"<Product {self.id} {self.name}>"
 
 
-class ProductImage(db.Model):
+class ProductImage(Model):
     """A photo, stored by content hash; the order is the gallery order, 0 = cover."""
 
     __tablename__ = "product_images"

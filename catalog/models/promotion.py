@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from catalog.extensions import db
+from catalog.extensions import Model, db
 from catalog.models._common import UTCDateTime, utcnow
 from catalog.models.geo import Province
 from catalog.models.people import User
@@ -43,27 +43,36 @@ story_products = Table(
 )
 
 
-class Campaign(db.Model):
-    """A promotion with dates and a province scope (none = nationwide, admins only)."""
-
-    __tablename__ = "campaigns"
+class Publication:
+    """What campaigns and stories share: an address (slug), a title and summary, a province
+    (none = nationwide), draft or published, and when it was made and last changed."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(160), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(400), default="")
-    description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on render
-    starts_on: Mapped[date] = mapped_column(Date, index=True)
-    ends_on: Mapped[date] = mapped_column(Date, index=True)
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
-    banner_digest: Mapped[str | None] = mapped_column(String(64))
-    banner_alt: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    province: Mapped[Province | None] = relationship(lazy="joined")
+    @declared_attr
+    def province(cls) -> Mapped[Province | None]:
+        return relationship(Province, lazy="joined")
+
+
+class Campaign(Publication, Model):
+    """A promotion with dates and a province scope (none = nationwide, admins only)."""
+
+    __tablename__ = "campaigns"
+
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on render
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date] = mapped_column(Date, index=True)
+    banner_digest: Mapped[str | None] = mapped_column(String(64))
+    banner_alt: Mapped[str] = mapped_column(String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
     created_by: Mapped[User | None] = relationship()
     products: Mapped[list[Product]] = relationship(
         secondary=campaign_products, order_by=campaign_products.c.position
@@ -73,28 +82,19 @@ class Campaign(db.Model):
         return self.status == "published" and self.starts_on <= day <= self.ends_on
 
 
-class Story(db.Model):
+class Story(Publication, Model):
     """A short article in Markdown (rendered to sanitised HTML) with a cover image."""
 
     __tablename__ = "stories"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(160), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="news")
-    summary: Mapped[str] = mapped_column(String(400), default="")
     body: Mapped[str] = mapped_column(Text, default="")  # Markdown
     cover_digest: Mapped[str | None] = mapped_column(String(64))
     cover_alt: Mapped[str] = mapped_column(String(300), default="")
-    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    province: Mapped[Province | None] = relationship(lazy="joined")
     campaign: Mapped[Campaign | None] = relationship()
     author: Mapped[User | None] = relationship()
     producers: Mapped[list[Producer]] = relationship(secondary=story_producers)

@@ -8,16 +8,18 @@ cached page stale at once.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, text, update
+from typing import Any, cast
+
+from sqlalchemy import BigInteger, CursorResult, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from catalog.extensions import db
+from catalog.extensions import Model, db
 
 SITE_VERSION_ID = 1
 _READ = text("SELECT version FROM site_version WHERE id = 1")
 
 
-class SiteVersion(db.Model):
+class SiteVersion(Model):
     __tablename__ = "site_version"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -33,7 +35,8 @@ def bump_site_version() -> None:
         .values(version=SiteVersion.version + 1)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    # An UPDATE gives a CursorResult (with rowcount); execute() is typed with plain Result.
+    if cast(CursorResult[Any], result).rowcount == 0:
         db.session.add(SiteVersion(id=SITE_VERSION_ID, version=1))
         db.session.flush()
 

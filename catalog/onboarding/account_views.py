@@ -7,18 +7,18 @@ registration rules) and is signed in as the producer's manager. An unknown link 
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo
 
 from catalog.accounts import accounts
-from catalog.accounts.account_views import _message, _rate, _sign_in, home_for
-from catalog.extensions import db, limiter
-from catalog.models import Producer
+from catalog.accounts.account_pages import home_for, message_page, rate_setting, sign_in
+from catalog.extensions import limiter
 from catalog.onboarding import onboarding
 from catalog.web.blueprints import account as bp
 from catalog.web.forms_common import Form, email, max_len, password_rules, strip_filter
+from catalog.web.forms_errors import add_error, form_page
 
 GONE = {
     "used": (
@@ -66,13 +66,17 @@ class HandoverForm(Form):
 
 
 @bp.route("/nhan-quan-ly/<token>", methods=["GET", "POST"])
-@limiter.limit(_rate("REGISTER_RATE"), methods=["POST"])
+@limiter.limit(rate_setting("REGISTER_RATE"), methods=["POST"])
 def handover(token: str) -> ResponseReturnValue:
     try:
-        link = onboarding.read_handover(token)
-    except onboarding.HandoverInvalid as exc:
+        return _take_over(token)
+    except onboarding.HandoverInvalid as exc:  # unknown, used or expired: on opening or sending
         return _gone(exc.reason)
-    producer = db.session.get(Producer, link.producer_id)
+
+
+def _take_over(token: str) -> ResponseReturnValue:
+    link = onboarding.read_handover(token)
+    producer = link.producer
     form = HandoverForm(email=link.email) if request.method == "GET" else HandoverForm()
     taken = False
     if form.validate_on_submit():
@@ -80,23 +84,18 @@ def handover(token: str) -> ResponseReturnValue:
             user = onboarding.accept_handover(
                 token, form.email.data, form.display_name.data, form.password.data
             )
-        except onboarding.HandoverInvalid as exc:
-            return _gone(exc.reason)
         except accounts.AccountError as exc:
             taken = True
-            form.email.errors = [*form.email.errors, str(exc)]
+            add_error(form.email, str(exc))
         else:
-            _sign_in(user)
+            sign_in(user)
             note = "" if user.email_verified_at else " Hãy mở thư xác nhận địa chỉ e-mail."
             flash(f"Bạn đã nhận quản lý {producer.name} trên Chợ Việt.{note}", "success")
             return redirect(home_for(user))
-    status = 422 if form.errors else 200
-    return render_template(
-        "account/handover.html", form=form, producer=producer, taken=taken
-    ), status
+    return form_page("account/handover.html", form, producer=producer, taken=taken)
 
 
-def _gone(reason: str):  # type: ignore[no-untyped-def]
+def _gone(reason: str) -> ResponseReturnValue:
     title, message = GONE.get(reason, GONE["unknown"])
     status = 404 if reason == "unknown" else 410
-    return _message(status, title, message, [(url_for(".login"), "Đăng nhập")])
+    return message_page(status, title, message, [(url_for(".login"), "Đăng nhập")])

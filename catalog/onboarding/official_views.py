@@ -19,32 +19,26 @@ from markupsafe import Markup
 from catalog.extensions import db
 from catalog.imports.forms import HandoverForm, OnboardProducerForm, OnboardProductForm
 from catalog.listings import profiles
-from catalog.listings.listings import Upload
-from catalog.models import ProducerHandover
+from catalog.listings.listing_uploads import upload_of
+from catalog.models import Producer, ProducerHandover, Province
 from catalog.onboarding import onboarding
 from catalog.platform import geo
 from catalog.platform.clock import utcnow
 from catalog.web.blueprints import official as bp
 from catalog.web.fields import int_or_none, options
+from catalog.web.forms_common import Form
+from catalog.web.forms_errors import form_page, show_refusal
 from catalog.web.official_access import official_required
 
 PROVINCE_BUTTON = "chon-tinh"
 PRINT_KEY = "handover_print"
 
 
-def _provinces() -> list[Any]:
+def _provinces() -> list[Province]:
     return [p for p in geo.all_provinces() if current_user.covers(p.id)]
 
 
-def _attach(form: Any, exc: onboarding.OnboardingError) -> None:
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None:
-        target.errors = [*target.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
-
-
-def _producer(producer_id: int) -> Any:
+def _producer(producer_id: int) -> Producer:
     producer = onboarding.producer_for(current_user, producer_id)
     if producer is None:
         abort(404)
@@ -76,12 +70,11 @@ def onboard_producer() -> ResponseReturnValue:
         try:
             producer = onboarding.register_producer(current_user, form.values())
         except onboarding.OnboardingError as exc:
-            _attach(form, exc)
+            show_refusal(form, exc)
         else:
             flash(f"Đã đăng ký {producer.name}. Tiếp theo: thêm sản phẩm của cơ sở.", "success")
             return redirect(url_for("official.onboard_products", producer_id=producer.id))
-    status = 422 if form.errors else 200
-    return render_template("official/onboard_producer.html", form=form, chosen=False), status
+    return form_page("official/onboard_producer.html", form, chosen=False)
 
 
 @bp.route("/dang-ky-ho/<int:producer_id>/san-pham", methods=["GET", "POST"])
@@ -91,23 +84,23 @@ def onboard_products(producer_id: int) -> ResponseReturnValue:
     managed = onboarding.has_accounts(producer)
     form = OnboardProductForm().set_categories(geo.all_categories())
     if not managed and form.validate_on_submit():
-        photo = form.photo.data
-        upload = Upload(photo.stream, photo.filename) if photo and photo.filename else None
+        upload = upload_of(form.photo.data)
         try:
             product = onboarding.add_product(current_user, producer, form.values(), upload)
         except onboarding.OnboardingError as exc:
-            _attach(form, exc)
+            show_refusal(form, exc)
         else:
             flash(f"Đã thêm sản phẩm {product.name}.", "success")
             return redirect(url_for("official.onboard_products", producer_id=producer.id))
-    status = 422 if form.errors else 200
-    return render_template(
-        "official/onboard_products.html",
-        form=form,
-        producer=producer,
-        products=onboarding.products_of(producer),
-        managed=managed,
-    ), status
+    products = onboarding.products_of(producer)
+    return _page("official/onboard_products.html", form, producer, managed, products=products)
+
+
+def _page(
+    template: str, form: Form, producer: Producer, managed: bool, **context: Any
+) -> ResponseReturnValue:
+    """One step of a producer's onboarding; 422 when its form was refused."""
+    return form_page(template, form, producer=producer, managed=managed, **context)
 
 
 @bp.route("/dang-ky-ho/<int:producer_id>/ban-giao", methods=["GET", "POST"])
@@ -126,23 +119,22 @@ def onboard_handover(producer_id: int) -> ResponseReturnValue:
                     current_user, producer, None if printing else form.email.data
                 )
             except onboarding.OnboardingError as exc:
-                _attach(form, exc)
+                show_refusal(form, exc)
             else:
                 if printing:
                     session[PRINT_KEY] = {"handover": issued.handover.id, "url": issued.url}
                     return redirect(url_for("official.onboard_print", producer_id=producer.id))
                 flash(f"Đã gửi liên kết nhận quản lý đến {issued.handover.email}.", "success")
                 return redirect(url_for("official.onboard_handover", producer_id=producer.id))
-    status = 422 if form.errors else 200
-    return render_template(
+    return _page(
         "official/onboard_handover.html",
-        form=form,
-        producer=producer,
-        managed=managed,
+        form,
+        producer,
+        managed,
         links=_links(producer.id),
         now=utcnow(),
         days=onboarding.HANDOVER_DAYS,
-    ), status
+    )
 
 
 def _links(producer_id: int) -> list[ProducerHandover]:

@@ -9,13 +9,11 @@ SHA-256 hash is stored; it works once, for 30 days, and a new link cancels older
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import select, update
 
 from catalog.accounts import accounts
@@ -23,14 +21,16 @@ from catalog.database import write_transaction
 from catalog.errors import Forbidden, Invalid
 from catalog.extensions import db
 from catalog.listings import profiles
-from catalog.listings.listings import MAX_ALT, Upload, replace_images
+from catalog.listings.listing_uploads import Upload
+from catalog.listings.listing_values import MAX_ALT, replace_images
 from catalog.models import Producer, ProducerHandover, Product, User
 from catalog.platform import audit, mail, outbox
 from catalog.platform.clock import utcnow
-from catalog.platform.images import ImageRejected, store_image
+from catalog.platform.links import site_url
+from catalog.platform.photo_uploads import store_photo
 from catalog.platform.slugs import unique_slug
+from catalog.platform.tokens import token_hash
 from catalog.platform.vietnamese import clean_text, normalize_key
-from catalog.storage import StorageError, current_storage, refusal_message
 
 SOURCE = "official"
 HANDOVER_DAYS = 30
@@ -139,16 +139,7 @@ def add_product(
         raise OnboardingError("Vui lòng nhập tên sản phẩm.", "name")
     image = None
     if photo is not None:
-        try:
-            image = store_image(
-                photo.stream,
-                current_storage(),
-                max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-            )
-        except ImageRejected as exc:
-            raise OnboardingError(str(exc), "photo") from exc
-        except StorageError as exc:  # full disk: the form comes back as typed (507)
-            raise OnboardingError(refusal_message(exc), "photo") from exc
+        image = store_photo(photo.stream, lambda message: OnboardingError(message, "photo"))
     with write_transaction():
         name_key = normalize_key(name)
         clash = db.session.scalar(
@@ -208,17 +199,9 @@ class IssuedLink:
     url: str
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def handover_url(token: str) -> str:
     """The full link (also outside a request: a command or a test may issue links)."""
-    base = current_app.config["SITE_URL"].rstrip("/")
-    if has_request_context():
-        return base + url_for("account.handover", token=token)
-    with current_app.test_request_context():
-        return base + url_for("account.handover", token=token)
+    return site_url("account.handover", token=token)
 
 
 def issue_handover(official: User, producer: Producer, email: str | None = None) -> IssuedLink:
@@ -244,7 +227,7 @@ def issue_handover(official: User, producer: Producer, email: str | None = None)
         )
         handover = ProducerHandover(
             producer_id=producer.id,
-            token_hash=_hash(token),
+            token_hash=token_hash(token),
             email=email,
             created_by_id=official.id,
             expires_at=now + timedelta(days=HANDOVER_DAYS),
@@ -275,7 +258,7 @@ def read_handover(token: str) -> ProducerHandover:
     if not token or len(token) > MAX_TOKEN:
         raise HandoverInvalid("unknown")
     handover = db.session.scalar(
-        select(ProducerHandover).where(ProducerHandover.token_hash == _hash(token))
+        select(ProducerHandover).where(ProducerHandover.token_hash == token_hash(token))
     )
     if handover is None:
         raise HandoverInvalid("unknown")

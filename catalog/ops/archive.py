@@ -59,7 +59,7 @@ def add_file(tar: tarfile.TarFile, path: Path, name: str) -> str | None:
         with open(path, "rb") as raw:
             stat = Path(path).stat()
             reader = _HashingReader(raw)
-            tar.addfile(_tarinfo(name, stat.st_size, stat.st_mtime), reader)  # type: ignore[arg-type]
+            tar.addfile(_tarinfo(name, stat.st_size, stat.st_mtime), reader)
     except FileNotFoundError:
         return None
     return reader.hash.hexdigest()

@@ -24,6 +24,7 @@ from flask import Flask
 
 from catalog.ops import archive, dbdump
 from catalog.ops.errors import OpsError
+from catalog.ops.migration_heads import app_heads
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,6 @@ def target_path(dest: Path, now: datetime) -> Path:
 
 def backup(app: Flask, dest: Path) -> BackupResult:
     """Write the archive to DEST (atomically: a half-written archive never has its name)."""
-    from catalog.ops.restore import app_heads
-
     now = datetime.now(UTC)
     path = target_path(Path(dest), now)
     url = str(app.config["SQLALCHEMY_DATABASE_URI"])

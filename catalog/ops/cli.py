@@ -21,7 +21,7 @@ def backup_command(dest: Path) -> None:
     from catalog.ops.backup import backup
 
     try:
-        result = backup(current_app._get_current_object(), dest)  # type: ignore[attr-defined]
+        result = backup(current_app, dest)
     except OpsError as exc:
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(2)
@@ -44,7 +44,7 @@ def restore_command(archive: Path, force: bool) -> None:
     from catalog.ops.restore import restore
 
     try:
-        summary = restore(current_app._get_current_object(), archive, force=force)  # type: ignore[attr-defined]
+        summary = restore(current_app, archive, force=force)
     except OpsError as exc:
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(2)

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from flask import Flask
 
 from catalog.extensions import db
 from catalog.ops import archive, dbdump
 from catalog.ops.backup import area_roots, s3_bucket
 from catalog.ops.errors import OpsError
+from catalog.ops.migration_heads import app_heads, known_revision
+from catalog.ops.startup import clear_whoosh_index
 from catalog.platform import search_sync
 
 
@@ -39,27 +39,6 @@ class RestoreSummary:
     notes: tuple[str, ...]
 
 
-def _scripts() -> ScriptDirectory:
-    from catalog import MIGRATIONS_DIR
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(config)
-
-
-def app_heads() -> set[str]:
-    return set(_scripts().get_heads())
-
-
-def _known_revision(revision: str | None) -> bool:
-    if revision is None:
-        return False
-    try:
-        return _scripts().get_revision(revision) is not None
-    except Exception:  # noqa: BLE001 - alembic raises several kinds for an unknown id
-        return False
-
-
 def _check_compatible(manifest: dict[str, Any], url: str) -> None:
     dialect = dbdump.dialect_of(url)
     if manifest.get("dialect") != dialect:
@@ -69,7 +48,7 @@ def _check_compatible(manifest: dict[str, Any], url: str) -> None:
         )
     if manifest["database"]["file"] != dbdump.ARCHIVE_NAMES[dialect]:
         raise OpsError("Tệp cơ sở dữ liệu trong bản sao lưu không đúng loại.")
-    if not _known_revision(manifest.get("alembic_revision")):
+    if not known_revision(manifest.get("alembic_revision")):
         raise OpsError(
             f"Bản sao lưu có phiên bản lược đồ {manifest.get('alembic_revision')!r} mà phiên bản "
             "ứng dụng này không biết (bản sao lưu từ phiên bản mới hơn?): hãy cập nhật ứng dụng."
@@ -115,9 +94,7 @@ def _swap_in(staged: Path, root: Path) -> None:
 
 def _rebuild_index(app: Flask) -> int:
     if str(app.config.get("SEARCH_BACKEND") or "whoosh").lower() == "whoosh":
-        from catalog.ops.startup import _clear
-
-        _clear(Path(app.config["SEARCH_INDEX_DIR"]))
+        clear_whoosh_index(Path(app.config["SEARCH_INDEX_DIR"]))
     search_sync.close_backend(app)
     return search_sync.rebuild()
 

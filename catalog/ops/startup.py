@@ -10,7 +10,9 @@ index and go on. On a healthy index the check costs opening the segments, one qu
 public product ids and one search (tens of milliseconds at 10k products); it writes nothing.
 
 Only the embedded Whoosh backend is checked: a search backend living in PostgreSQL is as
-durable as the database itself.
+durable as the database itself. Every app imports this module (catalog/ops), so it reaches
+Whoosh only through get_backend and imports the generation layout only in the functions the
+Whoosh check runs: a PostgreSQL deployment never loads Whoosh.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 from flask import Flask
@@ -29,10 +32,9 @@ from sqlalchemy import inspect, select
 from catalog.database import mark_read_only, reset_read_only
 from catalog.extensions import db
 from catalog.models import IndexOutbox, Product
+from catalog.models.visibility import public_products
 from catalog.platform import search_sync
-from search_index import SearchQuery
-from search_index.generations import POINTER, Generations
-from search_index.whoosh_backend import WhooshBackend
+from search_index import SearchBackend, SearchQuery, get_backend
 
 log = logging.getLogger(__name__)
 LOCK_NAME = "search-startup.lock"
@@ -42,7 +44,7 @@ LOCK_TIMEOUT_S = 900.0
 OFF = ("0", "false", "no", "off")
 
 
-def enabled(config: dict) -> bool:
+def enabled(config: dict[str, Any]) -> bool:
     """SEARCH_STARTUP_CHECK: on by default, off by default in test apps (TESTING)."""
     if str(config.get("SEARCH_BACKEND") or "whoosh").lower() != "whoosh":
         return False
@@ -52,15 +54,21 @@ def enabled(config: dict) -> bool:
     return raw not in OFF
 
 
+def _whoosh(path: Path) -> SearchBackend:
+    return get_backend({"backend": "whoosh", "path": str(path)})
+
+
 def index_problem(path: Path) -> str | None:
     """Why the index at `path` cannot be used as it is, or None when it opens and reads."""
+    from search_index.generations import POINTER, Generations  # Whoosh only: see above
+
     if not path.exists():
         return "the index directory is missing"
     if not path.is_dir():
         return "the index path is not a directory"
     if Generations(path).current() is None:
         return f"no live index generation ({POINTER} missing or unreadable)"
-    backend = WhooshBackend(path)
+    backend = _whoosh(path)
     # Whoosh leaves the file of an unreadable table of contents to the garbage collector:
     # that ResourceWarning is expected here, and collected before leaving.
     with warnings.catch_warnings():
@@ -84,13 +92,13 @@ def drift_problem(path: Path) -> str | None:
     beyond what pending outbox rows explain (those are applied by the first request)."""
     token = mark_read_only(True)  # a plain read: never queue behind (or block) writers
     try:
-        query = search_sync.public_products_query().with_only_columns(Product.id)
+        query = public_products().with_only_columns(Product.id)
         expected = set(db.session.scalars(query))
         pending = set(db.session.scalars(select(IndexOutbox.product_id)))
         db.session.commit()
     finally:
         reset_read_only(token)
-    backend = WhooshBackend(path)
+    backend = _whoosh(path)
     try:
         indexed = backend.indexed_ids()
     finally:
@@ -112,9 +120,11 @@ def _migrated() -> bool:
         reset_read_only(token)
 
 
-def _clear(path: Path) -> None:
+def clear_whoosh_index(path: Path) -> None:
     """Make the damaged index invisible so the rebuild starts from nothing: without a live
     generation the rebuild publishes its own and deletes every other one."""
+    from search_index.generations import POINTER  # Whoosh only: see the module docstring
+
     if path.exists() and not path.is_dir():
         path.unlink()
         return
@@ -140,7 +150,7 @@ def check_and_repair(app: Flask) -> str:
                     "search index at %s: %s; rebuilding it from the database", path, problem
                 )
                 started = time.monotonic()
-                _clear(path)
+                clear_whoosh_index(path)
                 search_sync.close_backend(app)
                 count = search_sync.rebuild()
                 log.warning(

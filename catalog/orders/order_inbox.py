@@ -23,10 +23,10 @@ from catalog.orders.orders import (
     TRANSITIONS,
     OrderError,
     OrderNotFound,
-    _multiline,
 )
 from catalog.platform import audit, mail
 from catalog.platform.clock import utcnow
+from catalog.platform.vietnamese import clean_multiline
 from catalog.web.i18n import DEFAULT_LOCALE, translate_label
 
 
@@ -39,7 +39,7 @@ def _producer_id(user: User) -> int:
 def get_for_producer(user: User, order_id: int) -> OrderRequest:
     order = db.session.get(OrderRequest, order_id)
     if order is None or order.producer_id != _producer_id(user):
-        raise OrderNotFound(order_id)
+        raise OrderNotFound()
     return order
 
 
@@ -54,7 +54,7 @@ def masked(phone: str) -> str:
 
 def advance(user: User, order_id: int, status: str, note: str | None) -> OrderRequest:
     """Move the request one step (see TRANSITIONS); the note goes to the buyer."""
-    text = _multiline(note)
+    text = clean_multiline(note)
     if len(text) > NOTE_MAX:
         raise OrderError(f"Tối đa {NOTE_MAX} ký tự.", "note")
     with write_transaction():
@@ -151,7 +151,7 @@ def unblock(user: User, blocked_id: int) -> None:
     with write_transaction():
         blocked = db.session.get(BlockedPhone, blocked_id)
         if blocked is None or blocked.producer_id != _producer_id(user):
-            raise OrderNotFound(blocked_id)
+            raise OrderNotFound()
         audit.record(
             user,
             "order.unblock_phone",

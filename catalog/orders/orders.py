@@ -14,7 +14,6 @@ phone number: later requests from it to that producer are refused with a neutral
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -23,7 +22,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from catalog.complaints.complaints import site_link
 from catalog.database import write_transaction
 from catalog.errors import Invalid, NotFound
 from catalog.extensions import db
@@ -31,7 +29,14 @@ from catalog.listings import profiles
 from catalog.models import BlockedPhone, OrderItem, OrderRequest, User
 from catalog.orders import cart
 from catalog.platform import mail
-from catalog.platform.vietnamese import clean_text, format_vnd, nfc, normalize_phone
+from catalog.platform.links import site_url
+from catalog.platform.tokens import token_hash
+from catalog.platform.vietnamese import (
+    clean_multiline,
+    clean_text,
+    format_vnd,
+    normalize_phone,
+)
 from catalog.web.i18n import DEFAULT_LOCALE, LOCALES
 
 NAME_MAX = 200
@@ -84,18 +89,13 @@ class Placed:
     remaining: dict[int, int]  # the cart lines of those producers, kept for the buyer
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _multiline(value: str | None) -> str:
-    lines = [clean_text(line) for line in nfc(value or "").replace("\r\n", "\n").split("\n")]
-    return "\n".join(lines).strip()
-
-
 def checked_buyer(buyer: Buyer) -> Buyer:
     """The buyer's details cleaned, or an OrderError on the first bad field."""
-    name, address, note = clean_text(buyer.name), clean_text(buyer.address), _multiline(buyer.note)
+    name, address, note = (
+        clean_text(buyer.name),
+        clean_text(buyer.address),
+        clean_multiline(buyer.note),
+    )
     if not name:
         raise OrderError("Vui lòng nhập họ và tên người nhận.", "name")
     if len(name) > NAME_MAX:
@@ -141,7 +141,9 @@ def place(items: dict[int, int], buyer: Buyer) -> Placed:
                 select(BlockedPhone.producer_id).where(BlockedPhone.phone == buyer.phone)
             )
         )
-        created, refused, remaining = [], [], {}
+        created: list[Created] = []
+        refused: list[str] = []
+        remaining: dict[int, int] = {}
         for group in view.groups:
             if group.producer.id in blocked:
                 refused.append(group.producer.name)
@@ -185,7 +187,7 @@ def _create(group: cart.Group, buyer: Buyer) -> Created:
     ]
     db.session.add(order)
     db.session.flush()
-    link = site_link("producer.order_detail", order_id=order.id)
+    link = site_url("producer.order_detail", order_id=order.id)
     with force_locale(DEFAULT_LOCALE):  # producers read Vietnamese, whatever the buyer chose
         body = (
             f"Có yêu cầu đặt hàng mới {order.code} từ {buyer.name}.\n\n{_summary(order)}\n\n"
@@ -228,7 +230,7 @@ def _receipt(buyer: Buyer, created: list[Created]) -> None:
             )
         ]
         for item in created:
-            link = site_link("public.order_status", token=item.token, **extra)
+            link = site_url("public.order_status", token=item.token, **extra)
             parts.append(
                 f"{item.order.code} — {item.order.producer.name}\n{_summary(item.order)}\n"
                 + _("Theo dõi: %(link)s", link=link)

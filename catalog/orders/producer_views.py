@@ -7,18 +7,22 @@ not exist, so request numbers reveal nothing about other producers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from wtforms import RadioField, TextAreaField
+from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 
-from catalog.listings.producer_views import producer_required
 from catalog.models import ORDER_STATES, OrderRequest
 from catalog.orders import order_inbox, orders
 from catalog.web.blueprints import producer as bp
 from catalog.web.fields import int_or_none
-from catalog.web.forms_common import Form, max_len, multiline_filter, optional
+from catalog.web.forms_common import Form, paragraph_field
+from catalog.web.forms_errors import form_page, show_refusal
+from catalog.web.params import choice
+from catalog.web.producer_access import producer_required
 
 # What the producer's button says for each next status.
 ACTIONS = {
@@ -30,11 +34,11 @@ ACTIONS = {
 
 class StepForm(Form):
     status = RadioField("Bước tiếp theo", id="buoc-tiep", validate_choice=False)
-    note = TextAreaField(
+    note = paragraph_field(
         "Lời nhắn cho người mua",
+        optional=True,
+        max_length=orders.NOTE_MAX,
         id="loi-nhan",
-        filters=[multiline_filter],
-        validators=[optional(), max_len(orders.NOTE_MAX)],
         description="Người mua thấy lời nhắn trên trang theo dõi. Bắt buộc khi huỷ.",
     )
 
@@ -56,8 +60,7 @@ def _order_counts() -> dict[str, object]:
 @bp.get("/don-hang")
 @producer_required
 def orders_inbox() -> ResponseReturnValue:
-    status = request.args.get("trang-thai", "")
-    status = status if status in ORDER_STATES else ""
+    status = choice(request.args, "trang-thai", ORDER_STATES, "")
     page = int_or_none(request.args.get("trang")) or 1
     return render_template(
         "producer/orders.html",
@@ -78,38 +81,42 @@ def order_detail(order_id: int) -> ResponseReturnValue:
         try:
             order_inbox.advance(current_user, order_id, form.status.data or "", form.note.data)
         except orders.OrderError as exc:
-            target = getattr(form, exc.field or "", None) or form.status
-            target.errors = [*target.errors, str(exc)]
+            show_refusal(form, exc, fallback=form.status)
         else:
             flash(f"Đã cập nhật yêu cầu {order.code}: {order.status_label}.", "success")
             return redirect(url_for(".order_detail", order_id=order_id))
-    return render_template(
+    return form_page(
         "producer/order.html",
+        form,
         order=order,
-        form=form,
         states=ORDER_STATES,
         blocked=order_inbox.is_blocked(order),
-    ), (422 if form.errors else 200)
+    )
 
 
 @bp.post("/don-hang/<int:order_id>/chan-so")
 @producer_required
 def order_block_phone(order_id: int) -> ResponseReturnValue:
-    if not Form().validate_on_submit():
-        abort(400)
-    order_inbox.block_phone(current_user, order_id)
-    flash("Đã chặn số điện thoại này: các yêu cầu sau từ số này sẽ không được nhận.", "success")
+    _button(
+        lambda: order_inbox.block_phone(current_user, order_id),
+        "Đã chặn số điện thoại này: các yêu cầu sau từ số này sẽ không được nhận.",
+    )
     return redirect(url_for(".order_detail", order_id=order_id))
 
 
 @bp.post("/don-hang/so-bi-chan/<int:blocked_id>/bo-chan")
 @producer_required
 def order_unblock_phone(blocked_id: int) -> ResponseReturnValue:
-    if not Form().validate_on_submit():
-        abort(400)
-    order_inbox.unblock(current_user, blocked_id)
-    flash("Đã bỏ chặn số điện thoại.", "success")
+    _button(lambda: order_inbox.unblock(current_user, blocked_id), "Đã bỏ chặn số điện thoại.")
     order_id = int_or_none(request.form.get("order_id"))
     if order_id is not None:
         return redirect(url_for(".order_detail", order_id=order_id))
     return redirect(url_for(".orders_inbox"))
+
+
+def _button(act: Callable[[], object], done: str) -> None:
+    """A one-button form (its CSRF token only; 400 without it): do it, then say so."""
+    if not Form().validate_on_submit():
+        abort(400)
+    act()
+    flash(done, "success")

@@ -27,29 +27,27 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
-from flask_limiter.errors import RateLimitExceeded
-from wtforms import EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
+from wtforms import EmailField, HiddenField, StringField, TelField
 
 from catalog.catalogue import browse
-from catalog.complaints import public_views as complaint_views
 from catalog.extensions import limiter
 from catalog.listings import profiles
 from catalog.models import ORDER_STATES
 from catalog.orders import cart, orders
 from catalog.platform import geo
+from catalog.web import too_many
 from catalog.web.blueprints import public as bp
 from catalog.web.error_pages import render_error
-from catalog.web.fields import in_choices, int_or_none, options
+from catalog.web.fields import int_or_none, options
 from catalog.web.forms_common import (
     Form,
-    email,
-    max_len,
-    multiline_filter,
-    optional,
-    phone,
-    required,
-    strip_filter,
+    email_field,
+    id_select,
+    paragraph_field,
+    phone_field,
+    text_field,
 )
+from catalog.web.forms_errors import show_refusal
 from catalog.web.i18n import current_locale
 from catalog.web.private_pages import private_token_page
 
@@ -60,69 +58,37 @@ ENDPOINTS = ("public.checkout",)
 
 class AddToCartForm(Form):
     product_id = HiddenField()
-    quantity = StringField(
-        lazy_gettext("Số lượng"), id="dat-hang-so-luong", default="1", filters=[strip_filter]
-    )
+    quantity = text_field(lazy_gettext("Số lượng"), id="dat-hang-so-luong", default="1")
 
 
 class OrderForm(Form):
-    name = StringField(
-        "Họ và tên người nhận",
-        id="dh-ho-ten",
-        filters=[strip_filter],
-        validators=[required(), max_len(orders.NAME_MAX)],
+    name = text_field(
+        "Họ và tên người nhận", required=True, max_length=orders.NAME_MAX, id="dh-ho-ten"
     )
-    phone = TelField(
-        "Số điện thoại",
-        id="dh-dien-thoai",
-        filters=[strip_filter],
-        validators=[required(), phone],
-    )
-    email = EmailField(
-        "E-mail",
-        id="dh-email",
-        filters=[strip_filter],
-        validators=[optional(), max_len(orders.EMAIL_MAX), email()],
-    )
-    province_id = SelectField(
-        "Tỉnh, thành phố",
-        id="dh-tinh",
-        coerce=int_or_none,
-        validators=[required(), in_choices()],
-        validate_choice=False,
-    )
-    ward_code = SelectField(
+    phone = phone_field("Số điện thoại", required=True, kind=TelField, id="dh-dien-thoai")
+    email = email_field("E-mail", orders.EMAIL_MAX, kind=EmailField, id="dh-email")
+    province_id = id_select("Tỉnh, thành phố", required=True, id="dh-tinh")
+    ward_code = id_select(
         "Phường, xã, đặc khu",
+        required=True,
+        invalid="Vui lòng chọn phường, xã thuộc tỉnh đã chọn.",
         id="dh-phuong-xa",
-        coerce=int_or_none,
-        validators=[required(), in_choices("Vui lòng chọn phường, xã thuộc tỉnh đã chọn.")],
-        validate_choice=False,
     )
-    address = StringField(
-        "Địa chỉ nhận hàng",
-        id="dh-dia-chi",
-        filters=[strip_filter],
-        validators=[required(), max_len(orders.ADDRESS_MAX)],
+    address = text_field(
+        "Địa chỉ nhận hàng", required=True, max_length=orders.ADDRESS_MAX, id="dh-dia-chi"
     )
-    note = TextAreaField(
-        "Ghi chú cho cơ sở",
-        id="dh-ghi-chu",
-        filters=[multiline_filter],
-        validators=[optional(), max_len(orders.NOTE_MAX)],
+    note = paragraph_field(
+        "Ghi chú cho cơ sở", optional=True, max_length=orders.NOTE_MAX, id="dh-ghi-chu"
     )
     # The honeypot: hidden from people (and screen readers); bots fill every field.
     website = StringField("Trang web của bạn (để trống ô này)", id="dh-trang-web")
 
     def buyer(self) -> orders.Buyer:
         return orders.Buyer(
-            name=self.name.data or "",
-            phone=self.phone.data or "",
             province_id=self.province_id.data,
             ward_code=self.ward_code.data,
-            address=self.address.data or "",
-            email=self.email.data or "",
-            note=self.note.data or "",
             locale=current_locale(),
+            **self.texts("name", "phone", "address", "email", "note"),
         )
 
 
@@ -155,7 +121,7 @@ def _set_choices(form: OrderForm) -> None:
     form.ward_code.choices = options(wards, "— Chọn phường, xã —")
 
 
-def _cart_page(form: OrderForm, status: int = 200, **context: Any):  # type: ignore[no-untyped-def]
+def _cart_page(form: OrderForm, status: int = 200, **context: Any) -> ResponseReturnValue:
     items = _items()
     view = cart.load(items)
     if view.kept != items:
@@ -242,11 +208,7 @@ def checkout() -> ResponseReturnValue:
         try:
             placed = orders.place(_items(), form.buyer())
         except orders.OrderError as exc:
-            target = getattr(form, exc.field or "", None)
-            if target is not None:
-                target.errors = [*target.errors, str(exc)]
-            else:
-                form.form_errors.append(str(exc))
+            show_refusal(form, exc)
         else:
             g.order_counted = True
             _save(placed.remaining)
@@ -263,12 +225,12 @@ def _choosing_province(form: OrderForm) -> bool:
     return chosen is not None and int_or_none(request.form.get("wards_for")) != chosen
 
 
-def _sent(created: list[Any], refused: list[str]):  # type: ignore[no-untyped-def]
+def _sent(created: list[Any], refused: list[str]) -> ResponseReturnValue:
     html = render_template("public/order_sent.html", created=created, refused=refused)
     return private_token_page(current_app.make_response(html))
 
 
-def _honeypot():  # type: ignore[no-untyped-def]
+def _honeypot() -> ResponseReturnValue:
     """What a bot sees: the usual page with links that lead nowhere; nothing is stored."""
     view = cart.load(_items())
     fake = [
@@ -296,19 +258,14 @@ def order_status(token: str) -> ResponseReturnValue:
     return private_token_page(current_app.make_response(html))
 
 
-@bp.errorhandler(RateLimitExceeded)
-def _too_many(exc: RateLimitExceeded) -> ResponseReturnValue:
-    """The order form's own words; other limited public forms keep theirs."""
-    if request.endpoint not in ENDPOINTS:
-        return complaint_views.too_many_page(exc)
-    seconds = exc.limit.limit.get_expiry() if getattr(exc, "limit", None) else 3600
-    wait = f"{seconds // 3600} giờ" if seconds >= 3600 else f"{max(1, seconds // 60)} phút"
-    html = render_template(
-        "errors/error.html",
-        code=429,
-        title="Bạn đã gửi nhiều yêu cầu đặt hàng",
-        message=f"Để chống thư rác, mỗi địa chỉ mạng chỉ gửi được một số yêu cầu đặt hàng "
-        f"trong một khoảng thời gian. Giỏ hàng của bạn vẫn được giữ nguyên; vui lòng đợi "
+def _too_many_words(wait: str) -> tuple[str, str]:
+    """The order form's own words on its 429 page (Vietnamese only, like the form's)."""
+    return (
+        "Bạn đã gửi nhiều yêu cầu đặt hàng",
+        "Để chống thư rác, mỗi địa chỉ mạng chỉ gửi được một số yêu cầu đặt hàng "
+        "trong một khoảng thời gian. Giỏ hàng của bạn vẫn được giữ nguyên; vui lòng đợi "
         f"khoảng {wait} rồi gửi lại, hoặc gọi điện trực tiếp cho cơ sở. Cảm ơn bạn đã thông cảm.",
     )
-    return private_token_page(current_app.make_response((html, 429)))
+
+
+too_many.explain(ENDPOINTS, _too_many_words, translate_wait=False)

@@ -36,6 +36,11 @@ ENTITY_MODELS: dict[str, type] = {
 }
 
 
+def snapshot(entity: object, *fields: str) -> dict[str, Any]:
+    """The named attributes of `entity`, as an audit entry's before/after keeps them."""
+    return {name: getattr(entity, name) for name in fields}
+
+
 def record(
     actor: User | None,
     action: str,

@@ -1,5 +1,9 @@
-"""Small helpers shared by services."""
+"""The one clock: times are stored in UTC (shown in Asia/Ho_Chi_Minh by the templates)."""
 
-from catalog.models._common import utcnow
+from __future__ import annotations
 
-__all__ = ["utcnow"]
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

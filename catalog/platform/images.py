@@ -22,6 +22,7 @@ from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from catalog.platform.private_files import read_upload
 from catalog.storage import LocalStorage, Storage, StorageError
 
 # Registering the three parsers here keeps Image.open(formats=[..."WEBP"]) from calling
@@ -56,12 +57,9 @@ class StoredImage:
 
 def read_limited(source: IO[bytes] | bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """Read at most max_bytes (+1 to detect overflow) so a huge body is never held whole."""
-    data = bytes(source) if isinstance(source, bytes | bytearray) else source.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ImageRejected(f"Ảnh quá lớn: tối đa {max_bytes // (1024 * 1024)} MB.")
-    if not data:
-        raise ImageRejected("Tệp ảnh rỗng.")
-    return data
+    return read_upload(
+        source, max_bytes, ImageRejected, too_large="Ảnh quá lớn", empty="Tệp ảnh rỗng."
+    )
 
 
 def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Image.Image:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import smtplib
 from email.message import EmailMessage
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from catalog.database import MAIL_FLAG, flag_for_commit, write_transaction
 from catalog.extensions import db
@@ -69,7 +70,7 @@ def deliver_pending() -> int:
     delivered = 0
     for message_id in ids:
         with write_transaction():
-            claimed = db.session.execute(
+            claim = db.session.execute(
                 update(MailMessage)
                 .where(
                     MailMessage.id == message_id,
@@ -77,7 +78,10 @@ def deliver_pending() -> int:
                     MailMessage.error.is_(None),
                 )
                 .values(sent_at=utcnow())
-            ).rowcount
+            )
+            # An UPDATE's result is a CursorResult (the one with rowcount); execute() is
+            # typed with the Result every statement gives.
+            claimed = cast(CursorResult[Any], claim).rowcount
             message = db.session.get(MailMessage, message_id) if claimed else None
         if message is None:
             continue

@@ -9,17 +9,21 @@ rows pending for the next request, start-up or `flask search sync`.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 from filelock import FileLock, Timeout
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from catalog.database import write_transaction
 from catalog.extensions import db
-from catalog.models import IndexOutbox, Producer, Product, Province
+from catalog.models import IndexOutbox, Product, Province
+from catalog.models.visibility import public_products
 from search_index import ProductDoc, SearchBackend, get_backend
 from search_index.types import Drift
 
@@ -44,24 +48,38 @@ def backend() -> SearchBackend:
     return ext["choviet_search"]
 
 
-def _lock():  # type: ignore[no-untyped-def]
-    """The sync lock: the backend's own when it is shared between hosts (PostgreSQL's
-    advisory lock, raises TimeoutError), else a file lock beside the index."""
+def _acquire() -> AbstractContextManager[Any]:
+    """The inter-process lock: the backend's own when it is shared between hosts
+    (PostgreSQL's advisory lock, raises TimeoutError), else a file lock beside the index
+    (raises filelock.Timeout)."""
     shared = getattr(backend(), "sync_lock", None)
     if shared is not None:
-        return shared(LOCK_TIMEOUT_S)
+        lock: AbstractContextManager[Any] = shared(LOCK_TIMEOUT_S)
+        return lock
     index_dir = current_app.config["SEARCH_INDEX_DIR"]
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     return FileLock(str(index_dir) + ".sync.lock", timeout=LOCK_TIMEOUT_S)
 
 
-def public_products_query():  # type: ignore[no-untyped-def]
-    """Products the public may see: published, by an active producer."""
-    return (
-        select(Product)
-        .join(Product.producer)
-        .where(Product.status == "published", Producer.status == "active")
-    )
+@contextmanager
+def sync_lock() -> Iterator[None]:
+    """Hold the sync lock (see _acquire), re-entrant within one thread of this app.
+
+    A commit made while holding it (apply_pending deleting the rows it applied, rebuild)
+    runs the after-commit sync in the same thread; taking the inter-process lock again
+    there waited LOCK_TIMEOUT_S for the lock its own caller held, then gave up. Nested, it
+    is already held: go on. Other threads and processes still wait for it.
+    """
+    held = current_app.extensions.setdefault("choviet_sync_lock_held", threading.local())
+    if getattr(held, "active", False):
+        yield
+        return
+    with _acquire():
+        held.active = True
+        try:
+            yield
+        finally:
+            held.active = False
 
 
 def to_doc(product: Product) -> ProductDoc:
@@ -91,7 +109,7 @@ def to_doc(product: Product) -> ProductDoc:
 
 def _load_public(ids: Iterable[int]) -> list[Product]:
     stmt = (
-        public_products_query()
+        public_products()
         .where(Product.id.in_(list(ids)))
         .options(selectinload(Product.province).selectinload(Province.aliases))
     )
@@ -101,11 +119,11 @@ def _load_public(ids: Iterable[int]) -> list[Product]:
 def apply_pending(max_batches: int = 1000) -> int:
     """Apply pending outbox rows; returns how many rows were applied.
 
-    Raises filelock.Timeout when another process holds the lock too long; callers on a
-    request path use apply_pending_quietly instead.
+    Raises filelock.Timeout (TimeoutError on PostgreSQL) when another process holds the
+    lock too long; callers on a request path use apply_pending_quietly instead.
     """
     applied = 0
-    with _lock():
+    with sync_lock():
         for _ in range(max_batches):
             rows = db.session.execute(
                 select(IndexOutbox.id, IndexOutbox.product_id).order_by(IndexOutbox.id).limit(BATCH)
@@ -164,7 +182,7 @@ def iter_public_docs(batch: int = 1000) -> Iterator[ProductDoc]:
     last = 0
     while True:
         stmt = (
-            public_products_query()
+            public_products()
             .where(Product.id > last)
             .order_by(Product.id)
             .limit(batch)
@@ -181,7 +199,7 @@ def iter_public_docs(batch: int = 1000) -> Iterator[ProductDoc]:
 
 def rebuild() -> int:
     """Rebuild the index from the database into a new directory and swap it in."""
-    with _lock():
+    with sync_lock():
         # Rows queued before the rebuild starts are reflected in what it reads; rows queued
         # while it runs stay pending and are applied afterwards (applying twice is harmless).
         high_water = db.session.scalar(select(func.max(IndexOutbox.id))) or 0
@@ -193,11 +211,11 @@ def rebuild() -> int:
 
 
 def check() -> Drift:
-    ids = set(db.session.scalars(public_products_query().with_only_columns(Product.id)))
+    ids = set(db.session.scalars(public_products().with_only_columns(Product.id)))
     return backend().check(ids)
 
 
-def close_backend(app) -> None:  # type: ignore[no-untyped-def]
+def close_backend(app: Flask) -> None:
     """Forget the app's backend, closing its connections if it holds any (PostgreSQL), so
     a database can be dropped or an instance restored under it."""
     backend_obj = app.extensions.pop("choviet_search", None)

@@ -5,10 +5,16 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from catalog.extensions import db
+from catalog.models import Campaign, Producer, Product, Story
 from catalog.platform.vietnamese import slugify
 
+# The models with a unique slug.
+Sluggable = type[Producer] | type[Product] | type[Campaign] | type[Story]
 
-def unique_slug(model: type, text: str, *, hint: str = "", exclude_id: int | None = None) -> str:
+
+def unique_slug(
+    model: Sluggable, text: str, *, hint: str = "", exclude_id: int | None = None
+) -> str:
     """slugify(text), then with `hint` appended, then numbered, until no other row has it."""
     base = slugify(text)[:150].strip("-") or "muc"
     candidates = [base]
@@ -23,8 +29,8 @@ def unique_slug(model: type, text: str, *, hint: str = "", exclude_id: int | Non
     return f"{candidates[-1]}-{n}"
 
 
-def _taken(model: type, slug: str, exclude_id: int | None) -> bool:
-    stmt = select(model.id).where(model.slug == slug)  # type: ignore[attr-defined]
+def _taken(model: Sluggable, slug: str, exclude_id: int | None) -> bool:
+    stmt = select(model.id).where(model.slug == slug)
     if exclude_id is not None:
-        stmt = stmt.where(model.id != exclude_id)  # type: ignore[attr-defined]
+        stmt = stmt.where(model.id != exclude_id)
     return db.session.scalar(stmt.limit(1)) is not None

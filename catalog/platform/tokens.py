@@ -1,4 +1,6 @@
-"""Signed, expiring links for e-mail verification, password reset and invitations.
+"""Signed, expiring links for e-mail verification, password reset and invitations; and the
+hash under which private tracking tokens (complaint and order status, handover links) are
+stored, so a leaked database holds no usable link.
 
 Tokens carry the user's password timestamp where it matters, so a reset link works once:
 using it changes the password, which invalidates the link (and every session).
@@ -6,6 +8,7 @@ using it changes the password, which invalidates the link (and every session).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask import current_app
@@ -42,3 +45,8 @@ def read(purpose: str, token: str, max_age: int | None = None) -> dict[str, Any]
     if not isinstance(payload, dict):
         raise TokenError(expired=False)
     return payload
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a private link's token (SHA-256, hex)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

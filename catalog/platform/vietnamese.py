@@ -11,6 +11,7 @@ from stdnum.vn import mst
 from search_index.text import fold, nfc, normalize_key, slugify
 
 __all__ = [
+    "clean_multiline",
     "clean_text",
     "fold",
     "format_vnd",
@@ -32,6 +33,13 @@ def clean_text(value: str | None) -> str:
         return ""
     value = "".join(ch for ch in nfc(value) if ch.isprintable() or ch in "\n\t")
     return _SPACES.sub(" ", value).strip()
+
+
+def clean_multiline(value: str | None) -> str:
+    """clean_text for each line, line breaks kept (descriptions, messages, replies are
+    paragraphs); Windows line ends become plain ones."""
+    lines = [clean_text(line) for line in nfc(value or "").replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip()
 
 
 def normalize_tax_code(value: str) -> str | None:

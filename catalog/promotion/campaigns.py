@@ -17,21 +17,16 @@ from sqlalchemy import delete, func, insert, select, update
 from catalog.database import write_transaction
 from catalog.errors import NotFound
 from catalog.extensions import db
-from catalog.models import Campaign, Product, Province, User, campaign_products
+from catalog.listings.listing_uploads import Upload
+from catalog.models import Campaign, Product, User, campaign_products, visibility
+from catalog.models.visibility import campaign_is_public
 from catalog.platform import audit
-from catalog.platform.search_sync import public_products_query
-from catalog.platform.slugs import unique_slug
+from catalog.promotion import publication
 from catalog.promotion.promotion_common import (
-    MAX_ALT,
-    MAX_SUMMARY,
-    MAX_TITLE,
     PromotionError,
-    check_scope,
-    markdown_text,
-    public_product,
-    scoped_province_ids,
-    store_picture,
-    text,
+    load_in_scope,
+    public_product_in_scope,
+    within_scope,
 )
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -58,19 +53,12 @@ def local_today() -> date:
 
 def get_campaign(user: User, campaign_id: int) -> Campaign:
     """A campaign the user may manage; NotFound / Forbidden otherwise."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound
-    check_scope(user, campaign.province_id)
-    return campaign
+    return load_in_scope(Campaign, user, campaign_id)
 
 
 def campaigns_for(user: User) -> list[Campaign]:
     """The campaigns an official manages (their provinces), newest dates first."""
-    stmt = select(Campaign)
-    provinces = scoped_province_ids(user)
-    if provinces is not None:
-        stmt = stmt.where(Campaign.province_id.in_(provinces or [-1]))
+    stmt = within_scope(select(Campaign), Campaign.province_id, user)
     stmt = stmt.order_by(Campaign.starts_on.desc(), Campaign.id.desc())
     return list(db.session.scalars(stmt).unique())
 
@@ -79,9 +67,7 @@ def active_campaigns(today: date, limit: int = 6) -> list[Campaign]:
     """Published campaigns whose dates include `today` (home page), ending soonest first."""
     stmt = (
         select(Campaign)
-        .where(
-            Campaign.status == "published", Campaign.starts_on <= today, Campaign.ends_on >= today
-        )
+        .where(campaign_is_public(), Campaign.starts_on <= today, Campaign.ends_on >= today)
         .order_by(Campaign.ends_on, Campaign.id)
         .limit(limit)
     )
@@ -92,23 +78,27 @@ def current_and_upcoming(today: date) -> tuple[list[Campaign], list[Campaign]]:
     """Published campaigns under way today, and those still to come (soonest first)."""
     stmt = (
         select(Campaign)
-        .where(Campaign.status == "published", Campaign.ends_on >= today)
+        .where(campaign_is_public(), Campaign.ends_on >= today)
         .order_by(Campaign.starts_on, Campaign.id)
     )
     rows = list(db.session.scalars(stmt).unique())
     return [c for c in rows if c.starts_on <= today], [c for c in rows if c.starts_on > today]
 
 
-def get_public_campaign(slug: str) -> Campaign | None:
-    return db.session.scalar(
-        select(Campaign).where(Campaign.slug == slug, Campaign.status == "published")
+def get_public_campaign(slug: str) -> Campaign:
+    """A published campaign; NotFound for a draft or an unknown slug."""
+    campaign = db.session.scalar(
+        select(Campaign).where(Campaign.slug == slug, campaign_is_public())
     )
+    if campaign is None:
+        raise NotFound
+    return campaign
 
 
 def public_products(campaign: Campaign) -> list[Product]:
     """The campaign's products still public, in the chosen order."""
     stmt = (
-        public_products_query()
+        visibility.public_products()
         .join(campaign_products, campaign_products.c.product_id == Product.id)
         .where(campaign_products.c.campaign_id == campaign.id)
         .order_by(campaign_products.c.position, Product.id)
@@ -128,100 +118,50 @@ def _values(user: User, values: dict[str, Any]) -> dict[str, Any]:
         raise PromotionError("Vui lòng nhập ngày kết thúc.", field="ends_on")
     if ends_on < starts_on:
         raise PromotionError("Ngày kết thúc phải cùng hoặc sau ngày bắt đầu.", field="ends_on")
-    province_id = values.get("province_id") or None
-    if province_id is None and user.role != "admin":
-        raise PromotionError(
-            "Chương trình toàn quốc chỉ quản trị viên tạo được; vui lòng chọn tỉnh, thành phố.",
-            field="province_id",
-        )
-    if province_id is not None:
-        if db.session.get(Province, province_id) is None:
-            raise PromotionError(
-                "Vui lòng chọn một tỉnh, thành phố trong danh sách.", field="province_id"
-            )
-        if not user.covers(province_id):
-            raise PromotionError(
-                "Bạn chỉ tạo được chương trình của tỉnh, thành phố mình phụ trách.",
-                field="province_id",
-            )
+    province_id = publication.province(
+        user,
+        values,
+        nationwide=(
+            "Chương trình toàn quốc chỉ quản trị viên tạo được; vui lòng chọn tỉnh, thành phố."
+        ),
+        unknown="Vui lòng chọn một tỉnh, thành phố trong danh sách.",
+        outside="Bạn chỉ tạo được chương trình của tỉnh, thành phố mình phụ trách.",
+    )
     return {
-        "title": text(values, "title", MAX_TITLE, "tên chương trình", required=True),
-        "summary": text(values, "summary", MAX_SUMMARY, "tóm tắt", required=False),
-        "description": markdown_text(values, "description"),
-        "banner_alt": text(values, "banner_alt", MAX_ALT, "mô tả ảnh", required=False),
+        **publication.texts(
+            values, title_label="tên chương trình", body="description", alt="banner_alt"
+        ),
         "starts_on": starts_on,
         "ends_on": ends_on,
         "province_id": province_id,
     }
 
 
-def _snapshot(campaign: Campaign) -> dict[str, Any]:
-    return {name: getattr(campaign, name) for name in FIELDS}
+CAMPAIGN = publication.Kind(
+    model=Campaign,
+    name="campaign",
+    picture="banner",
+    owner="created_by_id",
+    clean=_values,
+    snapshot=lambda campaign: publication.fields_of(campaign, FIELDS),
+    slug_hint=lambda clean: str(clean["starts_on"].year),
+)
 
 
-def _require_alt(clean: dict[str, Any], digest: str | None) -> None:
-    if digest and not clean["banner_alt"]:
-        raise PromotionError(
-            "Vui lòng mô tả ngắn nội dung ảnh bìa (cho người không xem được ảnh).",
-            field="banner_alt",
-        )
-
-
-def create_campaign(user: User, values: dict[str, Any], banner: Any | None = None) -> Campaign:
+def create_campaign(user: User, values: dict[str, Any], banner: Upload | None = None) -> Campaign:
     """A new draft campaign; the banner is processed before the transaction."""
-    clean = _values(user, values)
-    digest, _ = store_picture(banner, "banner")
-    _require_alt(clean, digest)
-    with write_transaction():
-        campaign = Campaign(**clean, banner_digest=digest, status="draft", created_by_id=user.id)
-        campaign.slug = unique_slug(Campaign, clean["title"], hint=str(clean["starts_on"].year))
-        db.session.add(campaign)
-        db.session.flush()
-        audit.record(user, "campaign.create", "campaign", campaign.id, after=_snapshot(campaign))
-    return campaign
+    return publication.create(CAMPAIGN, user, values, banner)
 
 
 def update_campaign(
-    user: User, campaign_id: int, values: dict[str, Any], banner: Any | None = None
+    user: User, campaign_id: int, values: dict[str, Any], banner: Upload | None = None
 ) -> Campaign:
     """Edit a campaign of the user's provinces (the slug stays, so shared links keep working)."""
-    get_campaign(user, campaign_id)
-    clean = _values(user, values)
-    digest, _ = store_picture(banner, "banner")
-    with write_transaction():
-        campaign = get_campaign(user, campaign_id)
-        _require_alt(clean, digest or campaign.banner_digest)
-        before = _snapshot(campaign)
-        for name, value in clean.items():
-            setattr(campaign, name, value)
-        if digest:
-            campaign.banner_digest = digest
-        audit.record(
-            user,
-            "campaign.update",
-            "campaign",
-            campaign.id,
-            before=before,
-            after=_snapshot(campaign),
-        )
-    return campaign
+    return publication.update(CAMPAIGN, user, campaign_id, values, banner)
 
 
 def set_published(user: User, campaign_id: int, published: bool) -> Campaign:
-    with write_transaction():
-        campaign = get_campaign(user, campaign_id)
-        before = campaign.status
-        campaign.status = "published" if published else "draft"
-        action = "campaign.publish" if published else "campaign.unpublish"
-        audit.record(
-            user,
-            action,
-            "campaign",
-            campaign.id,
-            before={"status": before},
-            after={"status": campaign.status},
-        )
-    return campaign
+    return publication.set_published(CAMPAIGN, user, campaign_id, published)
 
 
 def product_ids(campaign: Campaign) -> list[int]:
@@ -237,10 +177,8 @@ def add_product(user: User, campaign_id: int, product_id: int) -> Campaign:
     """Append a published product of the user's provinces (admins: any) to the list."""
     with write_transaction():
         campaign = get_campaign(user, campaign_id)
-        product = public_product(product_id)
-        if product is None:
-            raise PromotionError("Chỉ thêm được sản phẩm đang hiển thị công khai.")
-        check_scope(user, product.province_id)
+        refusal = "Chỉ thêm được sản phẩm đang hiển thị công khai."
+        product = public_product_in_scope(user, product_id, refusal)
         if product_id in product_ids(campaign):
             return campaign
         last = db.session.scalar(

@@ -9,31 +9,18 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from catalog.database import write_transaction
-from catalog.errors import NotFound
 from catalog.extensions import db
 from catalog.models import Product, User
+from catalog.models.visibility import public_products
 from catalog.platform import audit
 from catalog.platform.clock import utcnow
-from catalog.platform.search_sync import public_products_query
-from catalog.promotion.promotion_common import (
-    PromotionError,
-    check_scope,
-    scoped_province_ids,
-)
-
-
-def _load(user: User, product_id: int) -> Product:
-    product = db.session.get(Product, product_id)
-    if product is None:
-        raise NotFound
-    check_scope(user, product.province_id)
-    return product
+from catalog.promotion.promotion_common import PromotionError, load_in_scope, within_scope
 
 
 def feature(user: User, product_id: int) -> Product:
     """Put a published product of the official's province on the home page (newest first)."""
     with write_transaction():
-        product = _load(user, product_id)
+        product = load_in_scope(Product, user, product_id)
         if not product.is_public:
             raise PromotionError("Chỉ chọn được sản phẩm đang hiển thị công khai.")
         before = {"featured": product.featured}
@@ -49,7 +36,7 @@ def unfeature(user: User, product_id: int) -> Product:
     """Take a product off the home page (allowed whatever its state, so a hidden product
     chosen earlier can be tidied away)."""
     with write_transaction():
-        product = _load(user, product_id)
+        product = load_in_scope(Product, user, product_id)
         before = {"featured": product.featured}
         product.featured = False
         product.featured_at = None
@@ -66,10 +53,9 @@ def unfeature(user: User, product_id: int) -> Product:
 
 def featured_in_scope(user: User) -> list[Product]:
     """The featured products an official sees in the workspace (any state, newest first)."""
-    stmt = select(Product).where(Product.featured.is_(True))
-    provinces = scoped_province_ids(user)
-    if provinces is not None:
-        stmt = stmt.where(Product.province_id.in_(provinces or [-1]))
+    stmt = within_scope(
+        select(Product).where(Product.featured.is_(True)), Product.province_id, user
+    )
     stmt = stmt.order_by(Product.featured_at.desc().nulls_last(), Product.id.desc())
     return list(db.session.scalars(stmt).unique())
 
@@ -78,7 +64,7 @@ def home_products(limit: int = 12) -> list[Product]:
     """The officials' choice, newest first; when they chose fewer than `limit`, the best
     rated public products fill the row so the home page never looks empty."""
     chosen = (
-        public_products_query()
+        public_products()
         .where(Product.featured.is_(True))
         .order_by(Product.featured_at.desc().nulls_last(), Product.id.desc())
         .limit(limit)
@@ -86,7 +72,7 @@ def home_products(limit: int = 12) -> list[Product]:
     items = list(db.session.scalars(chosen).unique())
     if len(items) < limit:
         more = (
-            public_products_query()
+            public_products()
             .where(Product.featured.is_(False))
             .order_by(Product.public_stars_expr().desc().nulls_last(), Product.id)
             .limit(limit - len(items))

@@ -6,6 +6,7 @@ start ≤ end, published products only) and their refusals are put next to the f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -14,8 +15,8 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from catalog.listings.listings import Upload
-from catalog.models import STORY_KINDS, User
+from catalog.listings.listing_uploads import Upload
+from catalog.models import STORY_KINDS, Campaign, User
 from catalog.platform import geo
 from catalog.promotion.promotion_common import MAX_ALT, MAX_MARKDOWN, MAX_SUMMARY, MAX_TITLE
 from catalog.web.fields import DateTextField, in_choices, int_or_none, options
@@ -65,7 +66,52 @@ def province_options(user: User, nationwide: bool) -> list[SelectChoice]:
     return options(pairs, empty)
 
 
-class CampaignForm(Form):
+def _id_choice(label: str) -> SelectField:
+    """A select of ids the view fills in; garbage is refused in Vietnamese, not with a 400."""
+    return SelectField(label, coerce=int_or_none, validators=[in_choices()], validate_choice=False)
+
+
+def _summary(description: str) -> TextAreaField:
+    return TextAreaField(
+        "Tóm tắt", [max_len(MAX_SUMMARY)], filters=[multiline_filter], description=description
+    )
+
+
+def _markdown() -> TextAreaField:
+    return TextAreaField(
+        "Nội dung", [max_len(MAX_MARKDOWN)], filters=[_raw], description=MARKDOWN_HINT
+    )
+
+
+def _picture_alt() -> StringField:
+    """The cover image's text alternative (the service requires it once there is an image)."""
+    return StringField(
+        "Mô tả ảnh bìa",
+        [max_len(MAX_ALT)],
+        filters=[strip_filter],
+        description="Nội dung ảnh, cho người dùng trình đọc màn hình. Bắt buộc khi có ảnh.",
+    )
+
+
+class PromotionForm(Form):
+    """What the campaign and story forms share: the values their service takes, and one
+    picture upload (campaigns call it a banner, stories a cover)."""
+
+    PICTURE = ""
+
+    def values(self) -> dict[str, Any]:
+        """Every field but the picture and the CSRF token, for the service to check."""
+        skip = {self.PICTURE, self.meta.csrf_field_name}
+        return {field.name: field.data for field in self if field.name not in skip}
+
+    def upload(self) -> Upload | None:
+        data = self[self.PICTURE].data
+        return Upload(data.stream, data.filename or "") if data and data.filename else None
+
+
+class CampaignForm(PromotionForm):
+    PICTURE = "banner"
+
     title = StringField(
         "Tên chương trình",
         [required(), max_len(MAX_TITLE)],
@@ -75,100 +121,36 @@ class CampaignForm(Form):
     # InputRequired, not DataRequired: the latter would replace "Ngày không hợp lệ".
     starts_on = DayField("Ngày bắt đầu", [_date_required], description="Ví dụ 01/11/2026.")
     ends_on = DayField("Ngày kết thúc", [_date_required], description="Ví dụ 30/11/2026.")
-    province_id = SelectField(
-        "Phạm vi", coerce=int_or_none, validators=[in_choices()], validate_choice=False
-    )
-    summary = TextAreaField(
-        "Tóm tắt",
-        [max_len(MAX_SUMMARY)],
-        filters=[multiline_filter],
-        description="Một hai câu hiện trên trang chủ và danh sách chương trình.",
-    )
-    description = TextAreaField(
-        "Nội dung", [max_len(MAX_MARKDOWN)], filters=[_raw], description=MARKDOWN_HINT
-    )
+    province_id = _id_choice("Phạm vi")
+    summary = _summary("Một hai câu hiện trên trang chủ và danh sách chương trình.")
+    description = _markdown()
     banner = FileField("Ảnh bìa", description=IMAGE_HINT)
-    banner_alt = StringField(
-        "Mô tả ảnh bìa",
-        [max_len(MAX_ALT)],
-        filters=[strip_filter],
-        description="Nội dung ảnh, cho người dùng trình đọc màn hình. Bắt buộc khi có ảnh.",
-    )
+    banner_alt = _picture_alt()
 
     def setup(self, user: User) -> CampaignForm:
         self.province_id.choices = province_options(user, nationwide=True)
         return self
 
-    def values(self) -> dict[str, Any]:
-        return {
-            name: self[name].data
-            for name in (
-                "title",
-                "starts_on",
-                "ends_on",
-                "province_id",
-                "summary",
-                "description",
-                "banner_alt",
-            )
-        }
 
-    def upload(self) -> Upload | None:
-        data = self.banner.data
-        return Upload(data.stream, data.filename or "") if data and data.filename else None
+class StoryForm(PromotionForm):
+    PICTURE = "cover"
 
-
-class StoryForm(Form):
     title = StringField("Tiêu đề", [required(), max_len(MAX_TITLE)], filters=[strip_filter])
     kind = RadioField(
         "Loại bài viết",
         choices=[SelectChoice(value, label) for value, label in STORY_KINDS.items()],
         validators=[required()],
     )
-    province_id = SelectField(
-        "Tỉnh, thành phố", coerce=int_or_none, validators=[in_choices()], validate_choice=False
-    )
-    campaign_id = SelectField(
-        "Thuộc chương trình", coerce=int_or_none, validators=[in_choices()], validate_choice=False
-    )
-    summary = TextAreaField(
-        "Tóm tắt",
-        [max_len(MAX_SUMMARY)],
-        filters=[multiline_filter],
-        description="Một hai câu hiện ở danh sách bài viết.",
-    )
-    body = TextAreaField(
-        "Nội dung", [max_len(MAX_MARKDOWN)], filters=[_raw], description=MARKDOWN_HINT
-    )
+    province_id = _id_choice("Tỉnh, thành phố")
+    campaign_id = _id_choice("Thuộc chương trình")
+    summary = _summary("Một hai câu hiện ở danh sách bài viết.")
+    body = _markdown()
     cover = FileField("Ảnh bìa", description=IMAGE_HINT)
-    cover_alt = StringField(
-        "Mô tả ảnh bìa",
-        [max_len(MAX_ALT)],
-        filters=[strip_filter],
-        description="Nội dung ảnh, cho người dùng trình đọc màn hình. Bắt buộc khi có ảnh.",
-    )
+    cover_alt = _picture_alt()
 
-    def setup(self, user: User, campaigns: list) -> StoryForm:  # type: ignore[type-arg]
+    def setup(self, user: User, campaigns: Sequence[Campaign]) -> StoryForm:
         self.province_id.choices = province_options(user, nationwide=True)
         self.campaign_id.choices = options(
             ((c.id, c.title) for c in campaigns), "— Không thuộc chương trình nào —"
         )
         return self
-
-    def values(self) -> dict[str, Any]:
-        return {
-            name: self[name].data
-            for name in (
-                "title",
-                "kind",
-                "province_id",
-                "campaign_id",
-                "summary",
-                "body",
-                "cover_alt",
-            )
-        }
-
-    def upload(self) -> Upload | None:
-        data = self.cover.data
-        return Upload(data.stream, data.filename or "") if data and data.filename else None

@@ -7,24 +7,28 @@ entries of the provinces they cover; only admins act nationwide.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute
 
-from catalog.errors import Forbidden, Invalid
+from catalog.errors import Forbidden, Invalid, NotFound
 from catalog.extensions import db
-from catalog.models import Producer, Product, User
-from catalog.platform.images import ImageRejected, store_image
-from catalog.platform.search_sync import public_products_query
+from catalog.listings.listing_uploads import Upload
+from catalog.models import Campaign, Producer, Product, Story, User
+from catalog.models.visibility import producer_is_public, public_products
+from catalog.platform.photo_uploads import store_photo
 from catalog.platform.vietnamese import clean_text, nfc, normalize_key
-from catalog.storage import StorageError, current_storage, refusal_message
 
 MAX_TITLE = 200
 MAX_SUMMARY = 400
 MAX_ALT = 300
 MAX_MARKDOWN = 20_000
 PICKER_LIMIT = 20
+
+S = TypeVar("S", bound=Select[Any])
+Scoped = TypeVar("Scoped", Campaign, Story, Product)
+Pickable = TypeVar("Pickable", Product, Producer)
 
 
 class PromotionError(Invalid):
@@ -42,6 +46,27 @@ def check_scope(user: User, province_id: int | None) -> None:
 def scoped_province_ids(user: User) -> list[int] | None:
     """The provinces a user's lists are limited to (None: every province, for admins)."""
     return None if user.role == "admin" else [p.id for p in user.provinces]
+
+
+def within_scope(
+    stmt: S, column: InstrumentedAttribute[Any], user: User, *, nationwide: bool = False
+) -> S:
+    """Limit a query to the user's provinces (admins: no limit); `nationwide` keeps the
+    entries of no province too (a story may belong to a nationwide campaign)."""
+    provinces = scoped_province_ids(user)
+    if provinces is None:
+        return stmt
+    condition = column.in_(provinces or [-1])
+    return stmt.where((condition | column.is_(None)) if nationwide else condition)
+
+
+def load_in_scope(model: type[Scoped], user: User, entry_id: int) -> Scoped:
+    """An entry the user may act on; NotFound / Forbidden otherwise."""
+    entry = db.session.get(model, entry_id)
+    if entry is None:
+        raise NotFound
+    check_scope(user, entry.province_id)
+    return entry
 
 
 def text(values: dict[str, Any], name: str, limit: int, label: str, *, required: bool) -> str:
@@ -65,55 +90,51 @@ def markdown_text(values: dict[str, Any], name: str) -> str:
     return value
 
 
-def store_picture(upload: Any | None, field: str) -> tuple[str | None, str]:
-    """Run an upload (listings.Upload) through the image pipeline before any transaction;
-    the pipeline's Vietnamese message is shown next to the field."""
+def store_picture(upload: Upload | None, field: str) -> str | None:
+    """The digest of an upload run through the image pipeline (before any transaction); the
+    pipeline's Vietnamese refusal is shown next to the field."""
     if upload is None:
-        return None, ""
-    try:
-        stored = store_image(
-            upload.stream,
-            current_storage(),
-            max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-        )
-    except ImageRejected as exc:
-        raise PromotionError(str(exc), field=field) from exc
-    except StorageError as exc:  # full disk: the form comes back as typed (507)
-        raise PromotionError(refusal_message(exc), field=field) from exc
-    return stored.digest, upload.filename
+        return None
+    return store_photo(upload.stream, lambda message: PromotionError(message, field=field)).digest
 
 
 def public_product(product_id: int) -> Product | None:
-    stmt = public_products_query().where(Product.id == product_id)
+    stmt = public_products().where(Product.id == product_id)
     return db.session.scalars(stmt).unique().first()
+
+
+def public_product_in_scope(user: User, product_id: int, refusal: str) -> Product:
+    """A product to add to a campaign or a story: public (else `refusal`), in scope."""
+    product = public_product(product_id)
+    if product is None:
+        raise PromotionError(refusal)
+    check_scope(user, product.province_id)
+    return product
+
+
+def _pick(
+    stmt: Select[Pickable],
+    model: type[Pickable],
+    user: User,
+    query: str,
+    exclude: set[int] | None,
+) -> list[Pickable]:
+    stmt = within_scope(stmt, model.province_id, user)
+    key = normalize_key(query or "")
+    if key:
+        stmt = stmt.where(model.name_key.contains(key, autoescape=True))
+    if exclude:
+        stmt = stmt.where(model.id.not_in(exclude))
+    stmt = stmt.order_by(model.name_key, model.id).limit(PICKER_LIMIT)
+    return list(db.session.scalars(stmt).unique())
 
 
 def pickable_products(user: User, query: str, exclude: set[int] | None = None) -> list[Product]:
     """Published products in the user's provinces whose name contains the query (accents
     and case ignored): the no-JavaScript picker lists these with an "Thêm" button."""
-    stmt = public_products_query()
-    provinces = scoped_province_ids(user)
-    if provinces is not None:
-        stmt = stmt.where(Product.province_id.in_(provinces or [-1]))
-    key = normalize_key(query or "")
-    if key:
-        stmt = stmt.where(Product.name_key.contains(key, autoescape=True))
-    if exclude:
-        stmt = stmt.where(Product.id.not_in(exclude))
-    stmt = stmt.order_by(Product.name_key, Product.id).limit(PICKER_LIMIT)
-    return list(db.session.scalars(stmt).unique())
+    return _pick(public_products(), Product, user, query, exclude)
 
 
 def pickable_producers(user: User, query: str, exclude: set[int] | None = None) -> list[Producer]:
     """Active producers in the user's provinces whose name contains the query."""
-    stmt = select(Producer).where(Producer.status == "active")
-    provinces = scoped_province_ids(user)
-    if provinces is not None:
-        stmt = stmt.where(Producer.province_id.in_(provinces or [-1]))
-    key = normalize_key(query or "")
-    if key:
-        stmt = stmt.where(Producer.name_key.contains(key, autoescape=True))
-    if exclude:
-        stmt = stmt.where(Producer.id.not_in(exclude))
-    stmt = stmt.order_by(Producer.name_key, Producer.id).limit(PICKER_LIMIT)
-    return list(db.session.scalars(stmt).unique())
+    return _pick(select(Producer).where(producer_is_public()), Producer, user, query, exclude)

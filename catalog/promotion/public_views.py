@@ -1,5 +1,6 @@
 """Public promotion pages: campaigns (current and upcoming, and one campaign) and stories.
-Drafts are not found (404). Markdown is rendered to sanitised HTML here, once per view."""
+Drafts are not found (the services raise NotFound: 404). Markdown is rendered to sanitised
+HTML here, once per view."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from catalog.catalogue.browse import Page
+from catalog.models.statuses import PublicationStatus
 from catalog.platform.markdown_render import render_markdown
 from catalog.promotion import campaigns, stories
 from catalog.web.blueprints import public as bp
@@ -24,8 +26,6 @@ def campaigns_page() -> ResponseReturnValue:
 @bp.get("/chuong-trinh/<slug>")
 def campaign(slug: str) -> ResponseReturnValue:
     item = campaigns.get_public_campaign(slug)
-    if item is None:
-        abort(404)
     return render_template(
         "public/campaign.html",
         campaign=item,
@@ -38,8 +38,8 @@ def campaign(slug: str) -> ResponseReturnValue:
 
 @bp.get("/tin-tuc", endpoint="stories")
 def stories_page() -> ResponseReturnValue:
-    number = request.args.get("page", "1")
-    number = int(number) if number.isdigit() and len(number) < 6 else 1
+    raw = request.args.get("page", "1")
+    number = int(raw) if raw.isdigit() and len(raw) < 6 else 1
     total = stories.count_published()
     page = Page(
         items=stories.latest_stories(STORIES_PER_PAGE, (number - 1) * STORIES_PER_PAGE),
@@ -55,10 +55,12 @@ def stories_page() -> ResponseReturnValue:
 @bp.get("/tin-tuc/<slug>")
 def story(slug: str) -> ResponseReturnValue:
     item = stories.get_public_story(slug)
-    if item is None:
-        abort(404)
     producers, products = stories.public_links(item)
-    campaign_item = item.campaign if item.campaign and item.campaign.status == "published" else None
+    campaign_item = (
+        item.campaign
+        if item.campaign and item.campaign.status == PublicationStatus.PUBLISHED
+        else None
+    )
     return render_template(
         "public/story.html",
         story=item,

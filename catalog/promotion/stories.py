@@ -8,29 +8,28 @@ it features, chosen from the official's provinces. Drafts are never public.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from catalog.database import write_transaction
 from catalog.errors import NotFound
 from catalog.extensions import db
-from catalog.models import STORY_KINDS, Campaign, Producer, Product, Province, Story, User
+from catalog.listings.listing_uploads import Upload
+from catalog.models import STORY_KINDS, Campaign, Producer, Product, Story, User
 from catalog.models.promotion import story_producers
+from catalog.models.statuses import ProducerStatus
+from catalog.models.visibility import story_is_public
 from catalog.platform import audit
 from catalog.platform.clock import utcnow
-from catalog.platform.slugs import unique_slug
+from catalog.promotion import publication
 from catalog.promotion.promotion_common import (
-    MAX_ALT,
-    MAX_SUMMARY,
-    MAX_TITLE,
     PromotionError,
     check_scope,
-    markdown_text,
-    public_product,
-    scoped_province_ids,
-    store_picture,
-    text,
+    load_in_scope,
+    public_product_in_scope,
+    within_scope,
 )
 
 FIELDS = (
@@ -45,33 +44,26 @@ FIELDS = (
     "status",
 )
 LINK_KINDS = ("producer", "product")
+Linked = TypeVar("Linked", Producer, Product)
 
 
 # -- reading -------------------------------------------------------------------------------
 
 
 def get_story(user: User, story_id: int) -> Story:
-    story = db.session.get(Story, story_id)
-    if story is None:
-        raise NotFound
-    check_scope(user, story.province_id)
-    return story
+    """A story the user may edit; NotFound / Forbidden otherwise."""
+    return load_in_scope(Story, user, story_id)
 
 
 def stories_for(user: User) -> list[Story]:
-    stmt = select(Story)
-    provinces = scoped_province_ids(user)
-    if provinces is not None:
-        stmt = stmt.where(Story.province_id.in_(provinces or [-1]))
+    stmt = within_scope(select(Story), Story.province_id, user)
     stmt = stmt.order_by(Story.updated_at.desc(), Story.id.desc())
     return list(db.session.scalars(stmt).unique())
 
 
-def _published():  # type: ignore[no-untyped-def]
+def _published() -> Select[Story]:
     return (
-        select(Story)
-        .where(Story.status == "published")
-        .order_by(Story.published_at.desc(), Story.id.desc())
+        select(Story).where(story_is_public()).order_by(Story.published_at.desc(), Story.id.desc())
     )
 
 
@@ -80,7 +72,7 @@ def latest_stories(limit: int = 3, offset: int = 0) -> list[Story]:
 
 
 def count_published() -> int:
-    stmt = select(func.count(Story.id)).where(Story.status == "published")
+    stmt = select(func.count(Story.id)).where(story_is_public())
     return db.session.scalar(stmt) or 0
 
 
@@ -95,18 +87,17 @@ def stories_about_producer(producer_id: int, limit: int = 6) -> list[Story]:
     return list(db.session.scalars(stmt).unique())
 
 
-def get_public_story(slug: str) -> Story | None:
-    return db.session.scalar(select(Story).where(Story.slug == slug, Story.status == "published"))
+def get_public_story(slug: str) -> Story:
+    """A published story; NotFound for a draft or an unknown slug."""
+    story = db.session.scalar(select(Story).where(Story.slug == slug, story_is_public()))
+    if story is None:
+        raise NotFound
+    return story
 
 
 def campaign_choices(user: User) -> list[Campaign]:
     """Campaigns a story may belong to: those of the user's provinces, and nationwide ones."""
-    stmt = select(Campaign)
-    provinces = scoped_province_ids(user)
-    if provinces is not None:
-        stmt = stmt.where(
-            Campaign.province_id.in_(provinces or [-1]) | Campaign.province_id.is_(None)
-        )
+    stmt = within_scope(select(Campaign), Campaign.province_id, user, nationwide=True)
     return list(db.session.scalars(stmt.order_by(Campaign.starts_on.desc())).unique())
 
 
@@ -117,23 +108,19 @@ def _values(user: User, values: dict[str, Any]) -> dict[str, Any]:
     kind = values.get("kind")
     if kind not in STORY_KINDS:
         raise PromotionError("Vui lòng chọn loại bài viết.", field="kind")
-    province_id = values.get("province_id") or None
-    if province_id is None and user.role != "admin":
-        raise PromotionError("Vui lòng chọn tỉnh, thành phố.", field="province_id")
-    if province_id is not None and (
-        db.session.get(Province, province_id) is None or not user.covers(province_id)
-    ):
-        raise PromotionError(
-            "Bạn chỉ đăng được bài của tỉnh, thành phố mình phụ trách.", field="province_id"
-        )
+    outside = "Bạn chỉ đăng được bài của tỉnh, thành phố mình phụ trách."
+    province_id = publication.province(
+        user,
+        values,
+        nationwide="Vui lòng chọn tỉnh, thành phố.",
+        unknown=outside,
+        outside=outside,
+    )
     campaign_id = values.get("campaign_id") or None
     if campaign_id is not None and campaign_id not in {c.id for c in campaign_choices(user)}:
         raise PromotionError("Vui lòng chọn một chương trình trong danh sách.", field="campaign_id")
     return {
-        "title": text(values, "title", MAX_TITLE, "tiêu đề", required=True),
-        "summary": text(values, "summary", MAX_SUMMARY, "tóm tắt", required=False),
-        "body": markdown_text(values, "body"),
-        "cover_alt": text(values, "cover_alt", MAX_ALT, "mô tả ảnh", required=False),
+        **publication.texts(values, title_label="tiêu đề", body="body", alt="cover_alt"),
         "kind": kind,
         "province_id": province_id,
         "campaign_id": campaign_id,
@@ -141,82 +128,77 @@ def _values(user: User, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _snapshot(story: Story) -> dict[str, Any]:
-    values = {name: getattr(story, name) for name in FIELDS}
+    values = publication.fields_of(story, FIELDS)
     values["producer_ids"] = [p.id for p in story.producers]
     values["product_ids"] = [p.id for p in story.products]
     return values
 
 
-def _require_alt(clean: dict[str, Any], digest: str | None) -> None:
-    if digest and not clean["cover_alt"]:
-        raise PromotionError(
-            "Vui lòng mô tả ngắn nội dung ảnh bìa (cho người không xem được ảnh).",
-            field="cover_alt",
-        )
+def _stamp_first_publication(story: Story) -> None:
+    """The date a story first went out stays, whatever later unpublishing and publishing."""
+    if story.published_at is None:
+        story.published_at = utcnow()
 
 
-def create_story(user: User, values: dict[str, Any], cover: Any | None = None) -> Story:
-    clean = _values(user, values)
-    digest, _ = store_picture(cover, "cover")
-    _require_alt(clean, digest)
-    with write_transaction():
-        story = Story(**clean, cover_digest=digest, status="draft", author_id=user.id)
-        story.slug = unique_slug(Story, clean["title"])
-        db.session.add(story)
-        db.session.flush()
-        audit.record(user, "story.create", "story", story.id, after=_snapshot(story))
-    return story
+STORY = publication.Kind(
+    model=Story,
+    name="story",
+    picture="cover",
+    owner="author_id",
+    clean=_values,
+    snapshot=_snapshot,
+    on_publish=_stamp_first_publication,
+)
+
+
+def create_story(user: User, values: dict[str, Any], cover: Upload | None = None) -> Story:
+    """A new draft story; the cover is processed before the transaction."""
+    return publication.create(STORY, user, values, cover)
 
 
 def update_story(
-    user: User, story_id: int, values: dict[str, Any], cover: Any | None = None
+    user: User, story_id: int, values: dict[str, Any], cover: Upload | None = None
 ) -> Story:
-    get_story(user, story_id)
-    clean = _values(user, values)
-    digest, _ = store_picture(cover, "cover")
-    with write_transaction():
-        story = get_story(user, story_id)
-        _require_alt(clean, digest or story.cover_digest)
-        before = _snapshot(story)
-        for name, value in clean.items():
-            setattr(story, name, value)
-        if digest:
-            story.cover_digest = digest
-        audit.record(user, "story.update", "story", story.id, before=before, after=_snapshot(story))
-    return story
+    """Edit a story of the user's provinces (the slug stays, so shared links keep working)."""
+    return publication.update(STORY, user, story_id, values, cover)
 
 
 def set_published(user: User, story_id: int, published: bool) -> Story:
-    with write_transaction():
-        story = get_story(user, story_id)
-        before = story.status
-        story.status = "published" if published else "draft"
-        if published and story.published_at is None:
-            story.published_at = utcnow()
-        action = "story.publish" if published else "story.unpublish"
-        audit.record(
-            user,
-            action,
-            "story",
-            story.id,
-            before={"status": before},
-            after={"status": story.status},
-        )
-    return story
+    return publication.set_published(STORY, user, story_id, published)
 
 
-def _linkable(user: User, kind: str, entry_id: int) -> Producer | Product:
-    if kind == "product":
-        entry: Producer | Product | None = public_product(entry_id)
-        message = "Chỉ liên kết được sản phẩm đang hiển thị công khai."
+def _active_producer(user: User, producer_id: int) -> Producer:
+    producer = db.session.get(Producer, producer_id)
+    if producer is None or producer.status != ProducerStatus.ACTIVE:
+        raise PromotionError("Chỉ liên kết được cơ sở đang hoạt động.")
+    check_scope(user, producer.province_id)
+    return producer
+
+
+def _public_product(user: User, product_id: int) -> Product:
+    refusal = "Chỉ liên kết được sản phẩm đang hiển thị công khai."
+    return public_product_in_scope(user, product_id, refusal)
+
+
+def _toggle(
+    links: list[Linked],
+    linked: bool,
+    load: Callable[[User, int], Linked],
+    user: User,
+    entry_id: int,
+) -> bool:
+    """Add the entry (`load` checks it may be linked) or remove it; False when it is already
+    linked, NotFound when it is not linked and should be removed."""
+    current = next((e for e in links if e.id == entry_id), None)
+    if linked and current is None:
+        links.append(load(user, entry_id))
+    elif not linked and current is not None:
+        links.remove(current)
+    elif not linked:
+        raise NotFound
     else:
-        entry = db.session.get(Producer, entry_id)
-        entry = entry if entry is not None and entry.status == "active" else None
-        message = "Chỉ liên kết được cơ sở đang hoạt động."
-    if entry is None:
-        raise PromotionError(message)
-    check_scope(user, entry.province_id)
-    return entry
+        return False
+    return True
 
 
 def set_link(user: User, story_id: int, kind: str, entry_id: int, linked: bool) -> Story:
@@ -225,16 +207,11 @@ def set_link(user: User, story_id: int, kind: str, entry_id: int, linked: bool) 
         raise NotFound
     with write_transaction():
         story = get_story(user, story_id)
-        links = story.producers if kind == "producer" else story.products
-        current = next((e for e in links if e.id == entry_id), None)
-        if linked and current is None:
-            entry = _linkable(user, kind, entry_id)
-            links.append(entry)  # type: ignore[arg-type]
-        elif not linked and current is not None:
-            links.remove(current)  # type: ignore[arg-type]
-        elif not linked:
-            raise NotFound
+        if kind == "producer":
+            changed = _toggle(story.producers, linked, _active_producer, user, entry_id)
         else:
+            changed = _toggle(story.products, linked, _public_product, user, entry_id)
+        if not changed:
             return story
         audit.record(
             user,

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from catalog.models import Province
-from catalog.reports.reports import PRESETS
+from catalog.reports.report_periods import PRESETS
 from catalog.web.forms_common import Form
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # what a date input sends; what people type

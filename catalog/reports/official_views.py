@@ -20,9 +20,10 @@ from markupsafe import Markup
 
 from catalog.models import User
 from catalog.platform import svg_charts
-from catalog.reports import report_exports, reports
+from catalog.reports import report_exports, report_figures, report_periods, reports
 from catalog.reports.forms import ReportFilterForm
 from catalog.web.blueprints import official as bp
+from catalog.web.forms_errors import show_refusal
 from catalog.web.official_access import official_required
 
 FORMATS = {
@@ -49,29 +50,29 @@ def _check_province(user: User) -> None:
     if raw.isdigit() and len(raw) <= 6:
         # Not covered: 403 (catalog.errors.Forbidden); unknown: the form says "choose one".
         with suppress(LookupError):
-            reports.scope_for(user, int(raw))
+            report_periods.scope_for(user, int(raw))
 
 
-def _parse(user: User) -> tuple[ReportFilterForm, reports.Report | None]:
+def _parse(user: User) -> tuple[ReportFilterForm, report_figures.Report | None]:
     """The filter form and, when it is valid, the report it asks for."""
     _check_province(user)
     form = ReportFilterForm(
-        request.args, provinces=reports.provinces_for(user), everyone=_everyone(user)
+        request.args, provinces=report_periods.provinces_for(user), everyone=_everyone(user)
     )
     if not form.validate():
         return form, None
     try:
         if form.custom:
-            period = reports.custom_period(form.tu.data, form.den.data)
+            period = report_periods.custom_period(form.tu.data, form.den.data)
         else:
-            period = reports.preset_period(form.ky.data or "nam-nay", year=form.nam.data)
-    except reports.ReportError as exc:
-        getattr(form, exc.field).errors.append(exc.message)
+            period = report_periods.preset_period(form.ky.data or "nam-nay", year=form.nam.data)
+    except report_periods.ReportError as exc:
+        show_refusal(form, exc)
         return form, None
-    return form, reports.build_report(period, reports.scope_for(user, form.province_id))
+    return form, reports.build_report(period, report_periods.scope_for(user, form.province_id))
 
 
-def _charts(report: reports.Report) -> dict[str, Markup]:
+def _charts(report: report_figures.Report) -> dict[str, Markup]:
     charts = {
         name: svg_charts.bar_chart(
             f"bieu-do-{name}", breakdown.title, [(r.label, r.value) for r in breakdown.rows]
@@ -99,6 +100,10 @@ def _charts(report: reports.Report) -> dict[str, Markup]:
     return charts
 
 
+def _export_url(args: dict[str, Any]) -> str:
+    return url_for("official.report_export", **args)
+
+
 def _filter_args() -> dict[str, str]:
     return {k: v for k in FILTER_PARAMS if (v := request.args.get(k, "")) and len(v) <= 20}
 
@@ -112,10 +117,9 @@ def reports_page() -> ResponseReturnValue:
         return render_template("official/reports.html", **context), 422
     args = _filter_args()
     context["charts"] = _charts(report)
-    context["xlsx_url"] = url_for("official.report_export", **args, **{"dinh-dang": "xlsx"})
+    context["xlsx_url"] = _export_url({**args, "dinh-dang": "xlsx"})
     context["csv_urls"] = {
-        key: url_for("official.report_export", **args, **{"dinh-dang": "csv", "bang": key})
-        for key in CSV_LABELS
+        key: _export_url({**args, "dinh-dang": "csv", "bang": key}) for key in CSV_LABELS
     }
     return render_template("official/reports.html", **context)
 

@@ -35,13 +35,10 @@ from catalog.models import (
     Product,
     Province,
 )
-from catalog.reports.reports import (
-    LOCAL_TZ,
-    Report,
-    certificate_state_expr,
-    judged_on,
-    public_products_where,
-)
+from catalog.models.statuses import ProductStatus
+from catalog.reports.report_figures import Report
+from catalog.reports.report_periods import LOCAL_TZ
+from catalog.reports.report_queries import certificate_state_expr, judged_on, public_products_where
 from catalog.review.moderation import PRODUCER_STATES
 
 PRODUCT_STATES = {
@@ -105,7 +102,7 @@ def product_table(report: Report) -> Table:
         .outerjoin(Category, Product.category_id == Category.id)
         .where(
             Product.created_at < stop,
-            Product.status != "draft",
+            Product.status != ProductStatus.DRAFT,
             report.scope.where(Product.province_id),
         )
         .order_by(Province.name, Producer.name, Product.name)
@@ -343,8 +340,8 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
     campaigns = campaign_table(report)
     _append(sheet, ["Sản phẩm trong các chương trình"], bold=True)
     _append(sheet, campaigns.headers, bold=True)
-    for row in campaigns.rows:
-        _append(sheet, row)
+    for line in campaigns.rows:
+        _append(sheet, line)
     sheet.column_dimensions["A"].width = 48
     sheet.column_dimensions["B"].width = 24
 

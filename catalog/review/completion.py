@@ -9,7 +9,7 @@ as the producer's forms (services own the rules: a form is only the first line).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from catalog.database import write_transaction
 from catalog.extensions import db
@@ -20,15 +20,32 @@ from catalog.review.decision_steps import EntryNotFound, ModerationError, check_
 from catalog.review.review_queue import producer_gaps, product_gaps
 
 CONTACT_FIELDS = ("phone", "email", "address")
+Entry = TypeVar("Entry", Producer, Product)
+NOT_FOUND = {
+    Producer: "Không tìm thấy cơ sở sản xuất này.",
+    Product: "Không tìm thấy sản phẩm này (có thể cơ sở đã xoá).",
+}
+NOTHING_MISSING = {
+    Producer: "Hồ sơ cơ sở này đã đủ thông tin.",
+    Product: "Sản phẩm này đã có nhóm sản phẩm OCOP.",
+}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class CompletionError(ModerationError):
     """A value the service refuses; `field` names the form field it belongs to."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+
+def _waiting_entry(official: User, model: type[Entry], entry_id: int) -> Entry:
+    """The entry, if it exists, is the official's and still lacks something."""
+    entry = db.session.get(model, entry_id)
+    if entry is None:
+        raise EntryNotFound(NOT_FOUND[model])
+    check_scope(official, entry.province_id)
+    gaps = producer_gaps(entry) if isinstance(entry, Producer) else product_gaps(entry)
+    if not gaps:
+        raise CompletionError(NOTHING_MISSING[model])
+    return entry
 
 
 def _producer_values(producer: Producer, values: dict[str, Any]) -> dict[str, Any]:
@@ -66,12 +83,7 @@ def _producer_values(producer: Producer, values: dict[str, Any]) -> dict[str, An
 def complete_producer(official: User, producer_id: int, values: dict[str, Any]) -> Producer:
     """Fill a producer's missing type and/or contact; audit entry and index update."""
     with write_transaction():
-        producer = db.session.get(Producer, producer_id)
-        if producer is None:
-            raise EntryNotFound("Không tìm thấy cơ sở sản xuất này.")
-        check_scope(official, producer.province_id)
-        if not producer_gaps(producer):
-            raise CompletionError("Hồ sơ cơ sở này đã đủ thông tin.")
+        producer = _waiting_entry(official, Producer, producer_id)
         clean = _producer_values(producer, values)
         before = {name: getattr(producer, name) for name in clean}
         for name, value in clean.items():
@@ -85,12 +97,7 @@ def complete_producer(official: User, producer_id: int, values: dict[str, Any]) 
 def complete_product(official: User, product_id: int, values: dict[str, Any]) -> Product:
     """Give an imported product its missing OCOP group; audit entry and index update."""
     with write_transaction():
-        product = db.session.get(Product, product_id)
-        if product is None:
-            raise EntryNotFound("Không tìm thấy sản phẩm này (có thể cơ sở đã xoá).")
-        check_scope(official, product.province_id)
-        if not product_gaps(product):
-            raise CompletionError("Sản phẩm này đã có nhóm sản phẩm OCOP.")
+        product = _waiting_entry(official, Product, product_id)
         try:
             category_id = int(values.get("category_id") or 0)
         except (TypeError, ValueError):

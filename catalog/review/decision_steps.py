@@ -8,16 +8,14 @@ completion forms) can share them without importing one another.
 from __future__ import annotations
 
 from collections.abc import Collection
-from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from catalog.errors import Forbidden, Invalid, NotFound
 from catalog.extensions import db
 from catalog.models import Producer, User
 from catalog.platform import mail
+from catalog.platform.links import site_url
 
 DECISIONS = ("approve", "reject", "request_changes")
 MAX_NOTE = 2000
@@ -67,23 +65,9 @@ def with_note(text: str, decision: str, note: str) -> str:
     return text + (f"\n\n{NOTE_LABELS[decision]}: {note}" if note else "")
 
 
-def site_link(endpoint: str, fallback_blueprint: str, **values: object) -> str:
-    """An absolute link built from SITE_URL: works in requests, the CLI and the importer."""
-    parts = urlsplit(current_app.config["SITE_URL"])
-    adapter = current_app.url_map.bind(
-        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http"
-    )
-    try:
-        return adapter.build(endpoint, values or None, force_external=True)
-    except BuildError:
-        blueprint = current_app.blueprints.get(fallback_blueprint)
-        prefix = (blueprint.url_prefix if blueprint else None) or ""
-        return current_app.config["SITE_URL"].rstrip("/") + prefix + "/"
-
-
 def notify(producer: Producer, subject: str, body: str) -> None:
     """Queue an e-mail to every active account of the producer (sent after commit)."""
-    link = site_link("producer.dashboard", "producer")
+    link = site_url("producer.dashboard", "producer")
     people = select(User).where(User.producer_id == producer.id, User.active.is_(True))
     for person in db.session.scalars(people):
         mail.queue(person.email, f"Chợ Việt: {subject}", f"{body}\n\nXem chi tiết: {link}")

@@ -13,12 +13,14 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from catalog.certificates import certificates
+from catalog.complaints import complaint_list
 from catalog.database import write_transaction
 from catalog.extensions import db
 from catalog.models import User
 from catalog.platform import mail
 from catalog.platform.clock import utcnow
-from catalog.review.decision_steps import site_link
+from catalog.platform.links import site_url
 from catalog.review.review_queue import KINDS, review_queue
 
 MIN_INTERVAL = timedelta(hours=20)
@@ -56,19 +58,9 @@ def summary_for(official: User, today: date | None = None) -> Summary:
     counts = {kind: sum(1 for i in items if i.kind == kind) for kind in KINDS}
     dates = [i.waiting_since for i in items if i.waiting_since is not None]
     summary = Summary(counts, min(dates) if dates else None)
-    try:
-        from catalog.certificates import certificates
-    except ImportError:  # certificates.py is written alongside; a build without it skips this
-        certificates = None  # type: ignore[assignment]
-    if certificates is not None:
-        for cert in certificates.expiring(official, today)[:20]:
-            summary.expiring.append(f"{cert.product.name} — hết hạn {cert.expires_on:%d/%m/%Y}")
-    try:
-        from catalog.complaints import complaints
-    except ImportError:  # complaints.py is written alongside; a build without it skips this
-        complaints = None  # type: ignore[assignment]
-    if complaints is not None:
-        summary.new_complaints = complaints.list_for(official, status="new", per_page=1).total
+    for cert in certificates.expiring(official, today)[:20]:
+        summary.expiring.append(f"{cert.product.name} — hết hạn {cert.expires_on:%d/%m/%Y}")
+    summary.new_complaints = complaint_list.list_for(official, status="new", per_page=1).total
     return summary
 
 
@@ -80,10 +72,10 @@ def _body(official: User, summary: Summary) -> str:
         lines += [f"    {n} {KIND_WORDS[k]}" for k, n in summary.counts.items() if n]
         if summary.oldest is not None:
             lines.append(f"  Mục chờ lâu nhất từ ngày {summary.oldest:%d/%m/%Y}.")
-        lines.append(f"  Xem hàng chờ: {site_link('official.dashboard', 'official')}")
+        lines.append(f"  Xem hàng chờ: {site_url('official.dashboard', 'official')}")
     if summary.new_complaints:
         lines.append(f"- {summary.new_complaints} phản ánh mới chưa xử lý.")
-        lines.append(f"  Xem phản ánh: {site_link('official.complaints', 'official')}")
+        lines.append(f"  Xem phản ánh: {site_url('official.complaints', 'official')}")
     if summary.expiring:
         lines.append(f"- {len(summary.expiring)} giấy chứng nhận OCOP sắp hết hạn (trong 90 ngày):")
         lines += [f"    {text}" for text in summary.expiring]

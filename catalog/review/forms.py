@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
 
-from catalog.review.moderation import MAX_NOTE
-from catalog.web.forms_common import Form, max_len, multiline_filter
+from catalog.review.decision_steps import MAX_NOTE
+from catalog.web.fields import radio_choice
+from catalog.web.forms_common import Form, paragraph_field
 
 DECISION_LABELS = {
     "approve": "Duyệt",
@@ -17,16 +16,8 @@ DECISION_LABELS = {
 
 
 class DecisionForm(Form):
-    decision = RadioField(
-        "Quyết định",
-        choices=[SelectChoice(value, label) for value, label in DECISION_LABELS.items()],
-        validators=[InputRequired(message="Vui lòng chọn một quyết định.")],
-    )
-    note = TextAreaField(
-        "Ghi chú cho cơ sở",
-        filters=[multiline_filter],
-        validators=[max_len(MAX_NOTE)],
-    )
+    decision = radio_choice("Quyết định", DECISION_LABELS.items(), "Vui lòng chọn một quyết định.")
+    note = paragraph_field("Ghi chú cho cơ sở", max_length=MAX_NOTE)
 
     def __init__(self, *args: object, claim: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -22,24 +22,18 @@ from sqlalchemy import select
 
 from catalog.database import write_transaction
 from catalog.extensions import db
-from catalog.listings.listings import EDITABLE, _apply_values, hidden_by_producer, replace_images
+from catalog.listings.listing_values import EDITABLE, apply_values, replace_images
+from catalog.listings.listings import hidden_by_producer
 from catalog.models import Producer, Product, User
+from catalog.models.statuses import ProducerStatus, ProductStatus, ReviewState
 from catalog.platform import audit, outbox
 from catalog.platform.clock import utcnow
 from catalog.platform.vietnamese import normalize_key
-from catalog.review.decision_steps import (
-    DECISIONS,
-    MAX_NOTE,
-    NO_REASON_NEEDED,
-    NOTE_LABELS,
-    EntryNotFound,
-    ModerationError,
-)
+from catalog.review.decision_steps import EntryNotFound, ModerationError
 from catalog.review.decision_steps import check_decision as _check_decision
 from catalog.review.decision_steps import check_scope as _check_scope
 from catalog.review.decision_steps import notify as _notify
 from catalog.review.decision_steps import reason as _reason
-from catalog.review.decision_steps import site_link as _site_link
 from catalog.review.decision_steps import with_note as _with_note
 
 # Producer decision -> (states it may be taken from, resulting state).
@@ -143,10 +137,13 @@ def decide_product(official: User, product_id: int, decision: str, note: str | N
     _check_decision(decision)
 
     def step(product: Product) -> str:
-        if product.status == "submitted":
+        if product.status == ProductStatus.SUBMITTED:
             _decide_new_listing(product, decision)
             return "listing"
-        if product.status == "published" and product.review_state == "submitted":
+        if (
+            product.status == ProductStatus.PUBLISHED
+            and product.review_state == ReviewState.SUBMITTED
+        ):
             _decide_change(product, decision)
             return "change"
         raise ModerationError("Sản phẩm này không chờ duyệt.")
@@ -159,9 +156,9 @@ def hide_product(product_id: int, *, official: User, note: str | None) -> Produc
     only an official can show it again."""
 
     def step(product: Product) -> str:
-        if product.status != "published":
+        if product.status != ProductStatus.PUBLISHED:
             raise ModerationError("Chỉ ẩn được sản phẩm đang đăng.")
-        product.status = "hidden"
+        product.status = ProductStatus.HIDDEN
         return "visibility"
 
     return _on_product(official, product_id, "hide", note, step)
@@ -171,11 +168,11 @@ def restore_product(product_id: int, *, official: User, note: str | None = None)
     """Show again a listing an official hid (one its producer hid is the producer's call)."""
 
     def step(product: Product) -> str:
-        if product.status != "hidden":
+        if product.status != ProductStatus.HIDDEN:
             raise ModerationError("Sản phẩm này không bị ẩn.")
         if hidden_by_producer(product):
             raise ModerationError("Sản phẩm do cơ sở tự ẩn; cơ sở sẽ tự đăng lại.")
-        product.status = "published"
+        product.status = ProductStatus.PUBLISHED
         return "visibility"
 
     return _on_product(official, product_id, "restore", note, step)
@@ -223,10 +220,10 @@ def request_product_changes(product_id: int, *, official: User, note: str | None
 def _decide_new_listing(product: Product, decision: str) -> None:
     if decision == "approve":
         # Public only once the producer is active too (Product.is_public, the index query).
-        product.status = "published"
+        product.status = ProductStatus.PUBLISHED
         product.published_at = product.published_at or utcnow()
     else:
-        product.status = "rejected" if decision == "reject" else "changes_requested"
+        product.status = ProductStatus.REJECTED if decision == "reject" else "changes_requested"
 
 
 def _decide_change(product: Product, decision: str) -> None:
@@ -235,16 +232,18 @@ def _decide_change(product: Product, decision: str) -> None:
         images = change.pop("images", None)
         if "name" in change:
             _check_name_free(product, change["name"])
-        _apply_values(product, change)
+        apply_values(product, change)
         if images is not None:
             replace_images(product, images)
         product.pending_changes = None
-        product.review_state = "approved"
+        product.review_state = ReviewState.APPROVED
     elif decision == "reject":
         product.pending_changes = None  # the published version stays as it is
-        product.review_state = "rejected"
+        product.review_state = ReviewState.REJECTED
     else:
-        product.review_state = "changes_requested"  # the producer edits the pending change
+        product.review_state = (
+            ReviewState.CHANGES_REQUESTED
+        )  # the producer edits the pending change
 
 
 def _check_name_free(product: Product, name: str) -> None:
@@ -268,7 +267,7 @@ def _product_message(product: Product, kind: str, decision: str) -> tuple[str, s
             "request_changes": "cần chỉnh sửa thêm; phiên bản đang đăng vẫn hiển thị",
         }[decision]
         return f"thay đổi sản phẩm {name}", f"Thay đổi của sản phẩm {name} {words}."
-    if decision == "approve" and product.producer.status != "active":
+    if decision == "approve" and product.producer.status != ProducerStatus.ACTIVE:
         return (
             f"sản phẩm {name} đã được duyệt",
             f"Sản phẩm {name} đã được duyệt. Sản phẩm sẽ hiển thị công khai khi hồ sơ "
@@ -283,40 +282,3 @@ def _product_message(product: Product, kind: str, decision: str) -> tuple[str, s
         "request_changes": "cần chỉnh sửa trước khi duyệt",
     }[decision]
     return f"sản phẩm {name} {words}", f"Sản phẩm {name} {words}."
-
-
-# Split out to keep this module small; re-exported so `moderation.<name>` keeps working.
-from catalog.listings.claims import decide_claim  # noqa: E402
-from catalog.review.review_queue import QueueItem, review_queue  # noqa: E402
-
-__all__ = [
-    "DECISIONS",
-    "MAX_NOTE",
-    "NOTE_LABELS",
-    "NO_REASON_NEEDED",
-    "PRODUCER_DECISIONS",
-    "PRODUCER_STATES",
-    "EntryNotFound",
-    "ModerationError",
-    "QueueItem",
-    "approve_producer",
-    "approve_product",
-    "decide_claim",
-    "decide_producer",
-    "decide_product",
-    "hide_product",
-    "reinstate_producer",
-    "reject_producer",
-    "reject_product",
-    "request_product_changes",
-    "restore_product",
-    "review_queue",
-    "suspend_producer",
-    # Shared steps other services borrow (kept under their old names).
-    "_check_decision",
-    "_check_scope",
-    "_notify",
-    "_reason",
-    "_site_link",
-    "_with_note",
-]

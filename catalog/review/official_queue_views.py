@@ -3,6 +3,7 @@ details. Thin like the other views: parse, authorise, one service call, render."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -10,11 +11,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from catalog.extensions import db
-from catalog.models import Producer, Product
+from catalog.models import Producer, Product, User
 from catalog.review import completion, review_queue
-from catalog.review.official_views import GAP_LABELS
 from catalog.review.queue_forms import BulkApproveForm, CompleteProducerForm, CompleteProductForm
 from catalog.web.blueprints import official as bp
+from catalog.web.forms_common import Form
+from catalog.web.forms_errors import show_refusal
 from catalog.web.official_access import in_scope, official_required
 
 MAX_SELECTED = 200
@@ -41,60 +43,52 @@ def queue_bulk_approve() -> ResponseReturnValue:
     return redirect(target or url_for("official.dashboard"))
 
 
-def _complete(form: Any, service: Any, entry_id: int, template: str, **context: Any):  # type: ignore[no-untyped-def]
+def _complete(
+    form: Form,
+    complete: Callable[[User, int, dict[str, Any]], object],
+    entry: Producer | Product,
+    gaps: tuple[str, ...],
+) -> ResponseReturnValue:
     """GET: the form of the missing fields; POST: the service, back to the queue, or the
     form again with the refusal next to its field (422)."""
+    in_scope(entry.province_id)
     status = 200
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
             try:
-                service(current_user, entry_id, form.values())
+                complete(current_user, entry.id, form.values())
             except completion.CompletionError as exc:
-                target = form[exc.field] if exc.field and exc.field in form else None
-                if target is not None:
-                    target.errors = [*target.errors, str(exc)]
-                else:
-                    form.form_errors.append(str(exc))
+                show_refusal(form, exc)
             else:
                 flash("Đã bổ sung thông tin.", "success")
                 return redirect(url_for("official.dashboard", loai="incomplete"))
-    return render_template(template, form=form, gap_labels=GAP_LABELS, **context), status
+    html = render_template(
+        "official/queue_complete.html",
+        form=form,
+        gap_labels=review_queue.GAP_LABELS,
+        entry=entry,
+        entity="producer" if isinstance(entry, Producer) else "product",
+        gaps=gaps,
+    )
+    return html, status
 
 
 @bp.route("/bo-sung/co-so/<int:producer_id>", methods=["GET", "POST"])
 @official_required
 def queue_complete_producer(producer_id: int) -> ResponseReturnValue:
-    producer = db.session.get(Producer, producer_id)
-    if producer is None:
-        abort(404)
-    in_scope(producer.province_id)
+    producer = db.get_or_404(Producer, producer_id)
     gaps = review_queue.producer_gaps(producer)
-    return _complete(
-        CompleteProducerForm(gaps=gaps),
-        completion.complete_producer,
-        producer_id,
-        "official/queue_complete.html",
-        entry=producer,
-        entity="producer",
-        gaps=gaps,
-    )
+    return _complete(CompleteProducerForm(gaps=gaps), completion.complete_producer, producer, gaps)
 
 
 @bp.route("/bo-sung/san-pham/<int:product_id>", methods=["GET", "POST"])
 @official_required
 def queue_complete_product(product_id: int) -> ResponseReturnValue:
-    product = db.session.get(Product, product_id)
-    if product is None:
-        abort(404)
-    in_scope(product.province_id)
-    gaps = review_queue.product_gaps(product)
+    product = db.get_or_404(Product, product_id)
     return _complete(
         CompleteProductForm(),
         completion.complete_product,
-        product_id,
-        "official/queue_complete.html",
-        entry=product,
-        entity="product",
-        gaps=gaps,
+        product,
+        review_queue.product_gaps(product),
     )

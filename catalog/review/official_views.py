@@ -7,6 +7,7 @@ the note field (422).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,30 +15,30 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from catalog.certificates.certificate_scans import open_scan
+from catalog.certificates.certificate_scans import SCAN_TYPES, open_scan
 from catalog.extensions import db
-from catalog.listings.listings import EDITABLE
-from catalog.models import Category, Producer, ProducerClaim, Product, Province
+from catalog.listings import claims
+from catalog.listings.listing_values import EDITABLE
+from catalog.models import Category, Producer, ProducerClaim, Product, Province, User
+from catalog.models.statuses import ProducerStatus, ProductStatus, ReviewState
 from catalog.platform import geo
 from catalog.platform.vietnamese import clean_text
 from catalog.review import moderation, review_queue
 from catalog.review.forms import DecisionForm
 from catalog.review.queue_forms import BulkApproveForm
 from catalog.web.blueprints import official as bp
+from catalog.web.forms_errors import add_error
 from catalog.web.official_access import in_scope, official_required
 from catalog.web.params import MAX_QUERY_LEN, page_number
 
+# A decision service: (official, entry id, decision, note) → the decided entry.
+Decide = Callable[[User, int, str, str | None], object]
 KIND_LABELS = {
     "producer": "Cơ sở mới",
     "listing": "Sản phẩm mới",
     "change": "Thay đổi sản phẩm",
     "claim": "Yêu cầu nhận quản lý",
     "incomplete": "Thiếu thông tin",
-}
-GAP_LABELS = {
-    "type": "loại hình",
-    "contact": "thông tin liên lạc",
-    "category_id": "nhóm sản phẩm OCOP",
 }
 FIELD_LABELS = {
     "name": "Tên sản phẩm",
@@ -54,18 +55,10 @@ FIELD_LABELS = {
     "certificate_scan": "Bản chụp giấy chứng nhận",
     "images": "Ảnh sản phẩm",
 }
-SCAN_TYPES = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "webp": "image/webp",
-}
 
 
 def _product_or_abort(product_id: int) -> Product:
-    product = db.session.get(Product, product_id)
-    if product is None:
-        abort(404)
+    product = db.get_or_404(Product, product_id)
     moved_to = (product.pending_changes or {}).get("province_id")
     in_scope(product.province_id, moved_to)
     return product
@@ -105,7 +98,7 @@ def dashboard() -> ResponseReturnValue:
         text=text,
         bulk_form=BulkApproveForm(),
         bulk_kinds=review_queue.BULK_KINDS,
-        gap_labels=GAP_LABELS,
+        gap_labels=review_queue.GAP_LABELS,
         review_endpoints={
             "producer": "official.producer_review",
             "listing": "official.product_review",
@@ -131,7 +124,9 @@ def _int_arg(name: str) -> int | None:
 # -- deciding ---------------------------------------------------------------------------
 
 
-def _review(form: DecisionForm, decide: Any, entry_id: int, template: str, **context: Any):  # type: ignore[no-untyped-def]
+def _review(
+    form: DecisionForm, decide: Decide, entry_id: int, template: str, **context: Any
+) -> ResponseReturnValue:
     """The review page of one entry: on POST run the decision and go back to the queue; on
     a refusal (or GET) render the page, the service's message on the note field (422)."""
     status = 200
@@ -141,7 +136,7 @@ def _review(form: DecisionForm, decide: Any, entry_id: int, template: str, **con
             try:
                 decide(current_user, entry_id, form.decision.data, form.note.data)
             except moderation.ModerationError as exc:
-                form.note.errors = [*form.note.errors, str(exc)]
+                add_error(form.note, str(exc))
             else:
                 flash("Đã ghi nhận quyết định.", "success")
                 return redirect(url_for("official.dashboard"))
@@ -151,9 +146,7 @@ def _review(form: DecisionForm, decide: Any, entry_id: int, template: str, **con
 @bp.route("/co-so/<int:producer_id>", methods=["GET", "POST"])
 @official_required
 def producer_review(producer_id: int) -> ResponseReturnValue:
-    producer = db.session.get(Producer, producer_id)
-    if producer is None:
-        abort(404)
+    producer = db.get_or_404(Producer, producer_id)
     in_scope(producer.province_id)
     return _review(
         DecisionForm(),
@@ -162,7 +155,7 @@ def producer_review(producer_id: int) -> ResponseReturnValue:
         "official/producer.html",
         producer=producer,
         state=moderation.PRODUCER_STATES.get(producer.status, producer.status),
-        waiting=producer.status == "pending",
+        waiting=producer.status == ProducerStatus.PENDING,
     )
 
 
@@ -170,7 +163,9 @@ def producer_review(producer_id: int) -> ResponseReturnValue:
 @official_required
 def product_review(product_id: int) -> ResponseReturnValue:
     product = _product_or_abort(product_id)
-    is_change = product.status == "published" and product.review_state == "submitted"
+    is_change = (
+        product.status == ProductStatus.PUBLISHED and product.review_state == ReviewState.SUBMITTED
+    )
     return _review(
         DecisionForm(),
         moderation.decide_product,
@@ -178,7 +173,7 @@ def product_review(product_id: int) -> ResponseReturnValue:
         "official/product.html",
         product=product,
         is_change=is_change,
-        waiting=product.status == "submitted" or is_change,
+        waiting=product.status == ProductStatus.SUBMITTED or is_change,
         changes=_changes(product) if product.pending_changes else [],
         field_labels=FIELD_LABELS,
     )
@@ -187,13 +182,11 @@ def product_review(product_id: int) -> ResponseReturnValue:
 @bp.route("/yeu-cau/<int:claim_id>", methods=["GET", "POST"])
 @official_required
 def claim_review(claim_id: int) -> ResponseReturnValue:
-    claim = db.session.get(ProducerClaim, claim_id)
-    if claim is None:
-        abort(404)
+    claim = db.get_or_404(ProducerClaim, claim_id)
     in_scope(claim.producer.province_id)
     return _review(
         DecisionForm(claim=True),
-        moderation.decide_claim,
+        claims.decide_claim,
         claim_id,
         "official/claim.html",
         claim=claim,
@@ -237,6 +230,8 @@ def _changes(product: Product) -> list[dict[str, Any]]:
     for name in (*EDITABLE, "images"):
         if name not in change:
             continue
+        live: Any
+        proposed: Any
         if name == "images":
             live, proposed = live_images, [entry["digest"] for entry in change["images"]]
         else:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import SelectField, StringField
+from wtforms import SelectField
 
 from catalog.models import PRODUCER_TYPES
 from catalog.platform import geo
 from catalog.web.fields import in_choices, int_or_none, options
-from catalog.web.forms_common import Form, email, max_len, optional, phone, strip_filter
+from catalog.web.forms_common import Form, email_field, phone_field, text_field
 
 
 class BulkApproveForm(Form):
@@ -24,11 +24,9 @@ class CompleteProducerForm(Form):
         validators=[in_choices(allow_empty=False)],
         validate_choice=False,
     )
-    phone = StringField("Số điện thoại", [optional(), phone], filters=[strip_filter])
-    email = StringField(
-        "E-mail liên hệ", [optional(), max_len(200), email()], filters=[strip_filter]
-    )
-    address = StringField("Địa chỉ", [optional(), max_len(300)], filters=[strip_filter])
+    phone = phone_field("Số điện thoại")
+    email = email_field("E-mail liên hệ", 200)
+    address = text_field("Địa chỉ", optional=True, max_length=300)
 
     def __init__(self, *args: Any, gaps: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

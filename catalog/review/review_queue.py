@@ -9,15 +9,17 @@ contact. The queue is small per province, so it is built in Python and filtered 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from catalog.errors import Forbidden
 from catalog.extensions import db
 from catalog.models import Producer, ProducerClaim, Product, User
+from catalog.models.statuses import ProducerStatus, ProductStatus, ReviewState
 from catalog.platform.clock import utcnow
 from catalog.review.decision_steps import EntryNotFound, ModerationError
 
@@ -26,6 +28,12 @@ KINDS = ("producer", "listing", "change", "claim", "incomplete")
 BULK_KINDS = ("producer", "listing", "change")
 # Where an entry came from when nobody of the producer typed it in.
 OUTSIDE_SOURCES = ("import", "official")
+# What an "incomplete" entry lacks, in the officials' words.
+GAP_LABELS = {
+    "type": "loại hình",
+    "contact": "thông tin liên lạc",
+    "category_id": "nhóm sản phẩm OCOP",
+}
 PAGE_SIZE = 50
 
 
@@ -86,11 +94,13 @@ def review_queue(official: User) -> list[QueueItem]:
         return []
     province_ids = _province_ids(official)
 
-    def scoped(stmt, column):  # type: ignore[no-untyped-def]
+    def scoped(stmt: Select[Any], column: Any) -> Select[Any]:
         return stmt if province_ids is None else stmt.where(column.in_(province_ids))
 
     items: list[QueueItem] = []
-    producers = scoped(select(Producer).where(Producer.status == "pending"), Producer.province_id)
+    producers = scoped(
+        select(Producer).where(Producer.status == ProducerStatus.PENDING), Producer.province_id
+    )
     for p in db.session.scalars(producers):
         items.append(
             QueueItem("producer", p.id, p.name, p.province.name, p.created_at, "", p.province_id)
@@ -98,8 +108,9 @@ def review_queue(official: User) -> list[QueueItem]:
     products = scoped(
         select(Product).where(
             or_(
-                Product.status == "submitted",
-                (Product.status == "published") & (Product.review_state == "submitted"),
+                Product.status == ProductStatus.SUBMITTED,
+                (Product.status == ProductStatus.PUBLISHED)
+                & (Product.review_state == ReviewState.SUBMITTED),
             )
         ),
         Product.province_id,
@@ -136,12 +147,12 @@ def _claims(province_ids: list[int] | None) -> list[QueueItem]:
     return items
 
 
-def _incomplete(scoped) -> list[QueueItem]:  # type: ignore[no-untyped-def]
+def _incomplete(scoped: Callable[[Select[Any], Any], Select[Any]]) -> list[QueueItem]:
     """Imported or official-entered entries that lack an OCOP group, a type or any contact."""
     items = []
     producers = select(Producer).where(
         Producer.source.in_(OUTSIDE_SOURCES),
-        Producer.status != "rejected",
+        Producer.status != ProducerStatus.REJECTED,
         or_(
             Producer.type.is_(None),
             (Producer.phone.is_(None) | (Producer.phone == ""))
@@ -158,7 +169,7 @@ def _incomplete(scoped) -> list[QueueItem]:  # type: ignore[no-untyped-def]
         )  # fmt: skip
     products = select(Product).where(
         Product.source.in_(OUTSIDE_SOURCES),
-        Product.status != "rejected",
+        Product.status != ProductStatus.REJECTED,
         Product.category_id.is_(None),
     )
     for p in db.session.scalars(scoped(products, Product.province_id)).unique():
@@ -218,6 +229,7 @@ def bulk_approve(official: User, keys: Iterable[str]) -> BulkResult:
             result.refused.append((label, "Mục này không duyệt hàng loạt được."))
             continue
         entry_id = int(raw_id)
+        entry: Producer | Product
         try:
             if kind == "producer":
                 entry = moderation.decide_producer(official, entry_id, "approve", None)
@@ -235,6 +247,9 @@ def bulk_approve(official: User, keys: Iterable[str]) -> BulkResult:
 
 
 def _name(kind: str, entry_id: int) -> str | None:
-    model = Producer if kind == "producer" else Product
-    row = db.session.get(model, entry_id)
+    row: Producer | Product | None
+    if kind == "producer":
+        row = db.session.get(Producer, entry_id)
+    else:
+        row = db.session.get(Product, entry_id)
     return row.name if row is not None else None

@@ -56,7 +56,8 @@ def trust_proxies(app: Flask, hops: int) -> None:
     if hops < 0:
         raise RuntimeError(f"CHOVIET_PROXY_HOPS must be 0 or more, got {hops}")
     if hops:
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        # Flask's documented way to wrap the app in WSGI middleware.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # wsgi_app is a method
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0
         )
 

@@ -56,7 +56,9 @@ def rewrite_css(name: str, css: str, hashed: dict[str, str]) -> str:
         quote, target = match.group(1), match.group(2)
         if target.startswith(("data:", "/", "#")) or "://" in target:
             return match.group(0)
-        path, tail = _QUERY_OR_FRAGMENT.match(target).groups()  # type: ignore[union-attr]
+        parts = _QUERY_OR_FRAGMENT.match(target)
+        assert parts is not None  # the pattern matches any string
+        path, tail = parts.groups()
         resolved = posixpath.normpath(posixpath.join(folder, path))
         if resolved not in hashed:
             return match.group(0)
@@ -102,7 +104,7 @@ def serve_static(filename: str) -> Response:
         response.set_etag(filename.rsplit(".", 2)[-2])
         response.cache_control.public = True
         response.cache_control.max_age = ONE_YEAR
-        response = response.make_conditional(request)
+        response.make_conditional(request)  # in place (it returns the same response)
     elif filename in manifest.files:
         response = send_file(manifest.files[filename], max_age=ONE_YEAR, conditional=True)
     else:

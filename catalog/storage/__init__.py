@@ -91,11 +91,11 @@ def get_private_storage(app: Flask) -> Storage:
 
 
 def current_storage() -> Storage:
-    return get_storage(current_app._get_current_object())  # type: ignore[attr-defined]
+    return get_storage(current_app)
 
 
 def current_private_storage() -> Storage:
-    return get_private_storage(current_app._get_current_object())  # type: ignore[attr-defined]
+    return get_private_storage(current_app)
 
 
 def refusal_message(exc: StorageError) -> str:

@@ -3,20 +3,13 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import DateField
 from wtforms.validators import InputRequired
 
 from catalog.models.certificates import EVALUATION_TYPES
-from catalog.review.moderation import MAX_NOTE
-from catalog.web.forms_common import (
-    Form,
-    max_len,
-    multiline_filter,
-    optional,
-    required,
-    strip_filter,
-)
+from catalog.review.decision_steps import MAX_NOTE
+from catalog.web.fields import radio_choice
+from catalog.web.forms_common import Form, optional, paragraph_field, text_field
 
 DATE_MESSAGE = "Vui lòng nhập ngày (ngày/tháng/năm)."
 
@@ -30,48 +23,32 @@ class IsoDateField(DateField):
 
 
 class CertificateForm(Form):
-    decision_no = StringField(
-        "Số quyết định công nhận",
-        filters=[strip_filter],
-        validators=[required(), max_len(120)],
-    )
+    decision_no = text_field("Số quyết định công nhận", required=True, max_length=120)
     decision_date = IsoDateField(
         "Ngày quyết định", validators=[InputRequired(message=DATE_MESSAGE)]
     )
-    issuing_council = StringField(
-        "Cơ quan, hội đồng cấp",
-        filters=[strip_filter],
-        validators=[required(), max_len(200)],
+    issuing_council = text_field("Cơ quan, hội đồng cấp", required=True, max_length=200)
+    stars = radio_choice(
+        "Hạng sao OCOP", ((str(n), f"{n} sao") for n in (3, 4, 5)), "Vui lòng chọn hạng sao."
     )
-    stars = RadioField(
-        "Hạng sao OCOP",
-        choices=[SelectChoice(str(n), f"{n} sao") for n in (3, 4, 5)],
-        validators=[InputRequired(message="Vui lòng chọn hạng sao.")],
-    )
-    evaluation_type = RadioField(
+    evaluation_type = radio_choice(
         "Hình thức đánh giá",
-        choices=[SelectChoice(value, label) for value, label in EVALUATION_TYPES.items()],
+        EVALUATION_TYPES.items(),
+        "Vui lòng chọn hình thức đánh giá.",
         default="new",
-        validators=[InputRequired(message="Vui lòng chọn hình thức đánh giá.")],
     )
     expires_on = IsoDateField("Ngày hết hạn", validators=[optional()])
-    certificate_no = StringField(
-        "Số giấy chứng nhận", filters=[strip_filter], validators=[optional(), max_len(80)]
-    )
+    certificate_no = text_field("Số giấy chứng nhận", optional=True, max_length=80)
 
 
 class NoteForm(Form):
     """One note, required: evidence for a mark, reason for a suspension or revocation."""
 
-    note = TextAreaField(
-        "Ghi chú",
-        filters=[multiline_filter],
-        validators=[required(), max_len(MAX_NOTE)],
-    )
+    note = paragraph_field("Ghi chú", required=True, max_length=MAX_NOTE)
 
 
 class OptionalNoteForm(Form):
-    note = TextAreaField("Ghi chú", filters=[multiline_filter], validators=[max_len(MAX_NOTE)])
+    note = paragraph_field("Ghi chú", max_length=MAX_NOTE)
 
 
 class ConfirmForm(Form):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -24,23 +24,19 @@ from catalog.review import moderation
 from catalog.trust import trust
 from catalog.trust.forms import CertificateForm, ConfirmForm, NoteForm, OptionalNoteForm
 from catalog.web.blueprints import official as bp
-from catalog.web.official_access import official_required
+from catalog.web.forms_common import Form
+from catalog.web.forms_errors import add_error, field_named, show_refusal
+from catalog.web.official_access import in_scope, official_required
+from catalog.web.params import choice
 
 PER_PAGE = 30
 STATUS_FILTERS = {"": "Tất cả", **{k: v for k, v in moderation.PRODUCER_STATES.items()}}
 TRUST_FILTERS = {"": "Tất cả", "co": "Địa chỉ tin cậy", "khong": "Chưa đánh dấu"}
 
 
-def _scope(province_id: int) -> None:
-    if not current_user.is_active or not current_user.covers(province_id):
-        abort(403)
-
-
 def _producer(producer_id: int) -> Producer:
-    producer = db.session.get(Producer, producer_id)
-    if producer is None:
-        abort(404)
-    _scope(producer.province_id)
+    producer = db.get_or_404(Producer, producer_id)
+    in_scope(producer.province_id)
     return producer
 
 
@@ -55,10 +51,8 @@ def _page_number() -> int:
 @bp.get("/co-so-san-xuat")
 @official_required
 def producers() -> ResponseReturnValue:
-    status = request.args.get("trang-thai", "")
-    status = status if status in STATUS_FILTERS else ""
-    trusted = request.args.get("tin-cay", "")
-    trusted = trusted if trusted in TRUST_FILTERS else ""
+    status = choice(request.args, "trang-thai", STATUS_FILTERS, "")
+    trusted = choice(request.args, "tin-cay", TRUST_FILTERS, "")
     text = request.args.get("q", "")[: trust.MAX_TEXT]
     page = trust.list_producers(
         current_user,
@@ -91,7 +85,9 @@ def _manage_forms() -> dict[str, Any]:
     }
 
 
-def _render_manage(producer: Producer, forms: dict[str, Any], status: int = 200):  # type: ignore[no-untyped-def]
+def _render_manage(
+    producer: Producer, forms: dict[str, Any], status: int = 200
+) -> ResponseReturnValue:
     products = sorted(producer.products, key=lambda p: p.name_key)
     return render_template(
         "official/producer_manage.html",
@@ -108,7 +104,9 @@ def producer_manage(producer_id: int) -> ResponseReturnValue:
     return _render_manage(_producer(producer_id), _manage_forms())
 
 
-def _producer_action(producer_id: int, form_name: str, act: Callable[[str], Any], done: str):  # type: ignore[no-untyped-def]
+def _producer_action(
+    producer_id: int, form_name: str, act: Callable[[str], object], done: str
+) -> ResponseReturnValue:
     """Validate one of the page's forms, run the service; on refusal re-render (422)."""
     producer = _producer(producer_id)
     forms = _manage_forms()
@@ -117,12 +115,12 @@ def _producer_action(producer_id: int, form_name: str, act: Callable[[str], Any]
         try:
             act(form.note.data)
         except moderation.ModerationError as exc:
-            form.note.errors = [*form.note.errors, str(exc)]
+            add_error(form.note, str(exc))
         else:
             flash(done, "success")
             return redirect(url_for("official.producer_manage", producer_id=producer_id))
     db.session.rollback()
-    return _render_manage(db.session.get(Producer, producer.id), forms, 422)
+    return _render_manage(db.get_or_404(Producer, producer.id), forms, 422)
 
 
 @bp.post("/co-so-san-xuat/<int:producer_id>/danh-dau-tin-cay")
@@ -193,20 +191,16 @@ def certificates() -> ResponseReturnValue:
 
 
 def _certificate(certificate_id: int) -> OcopCertificate:
-    cert = db.session.get(OcopCertificate, certificate_id)
-    if cert is None:
-        abort(404)
-    _scope(cert.product.province_id)
+    cert = db.get_or_404(OcopCertificate, certificate_id)
+    in_scope(cert.product.province_id)
     return cert
 
 
 @bp.route("/san-pham/<int:product_id>/chung-nhan/moi", methods=["GET", "POST"])
 @official_required
 def certificate_new(product_id: int) -> ResponseReturnValue:
-    product = db.session.get(Product, product_id)
-    if product is None:
-        abort(404)
-    _scope(product.province_id)
+    product = db.get_or_404(Product, product_id)
+    in_scope(product.province_id)
     form = CertificateForm()
     status = 200
     if request.method == "POST":
@@ -231,7 +225,7 @@ def certificate_new(product_id: int) -> ResponseReturnValue:
     return render_template("official/certificate_form.html", form=form, product=product), status
 
 
-def _render_detail(cert: OcopCertificate, status: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
+def _render_detail(cert: OcopCertificate, status: int = 200, **forms: Any) -> ResponseReturnValue:
     forms.setdefault("verify_form", ConfirmForm(prefix="xac-minh"))
     forms.setdefault("revoke_form", NoteForm(prefix="thu-hoi"))
     current = certificate_service.current_certificate(cert.product_id)
@@ -251,22 +245,19 @@ def certificate_detail(certificate_id: int) -> ResponseReturnValue:
 
 
 def _certificate_action(
-    certificate_id: int, form: Any, name: str, act: Callable[[], Any], done: str
-):  # type: ignore[no-untyped-def]
+    certificate_id: int, form: Form, name: str, act: Callable[[], object], done: str
+) -> ResponseReturnValue:
     cert = _certificate(certificate_id)
     if form.validate_on_submit():
         try:
             act()
         except moderation.ModerationError as exc:
-            if hasattr(form, "note"):
-                form.note.errors = [*form.note.errors, str(exc)]
-            else:
-                form.form_errors.append(str(exc))
+            show_refusal(form, exc, fallback=field_named(form, "note"))
         else:
             flash(done, "success")
             return redirect(url_for("official.certificate_detail", certificate_id=certificate_id))
     db.session.rollback()
-    return _render_detail(db.session.get(OcopCertificate, cert.id), 422, **{name: form})
+    return _render_detail(db.get_or_404(OcopCertificate, cert.id), 422, **{name: form})
 
 
 @bp.post("/chung-nhan/<int:certificate_id>/xac-minh")

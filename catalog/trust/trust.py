@@ -21,8 +21,7 @@ from catalog.models import Producer, User
 from catalog.platform import audit, outbox
 from catalog.platform.clock import utcnow
 from catalog.platform.vietnamese import normalize_key, slugify
-from catalog.review.decision_steps import check_scope
-from catalog.review.moderation import MAX_NOTE, EntryNotFound, ModerationError
+from catalog.review.decision_steps import MAX_NOTE, EntryNotFound, ModerationError, check_scope
 
 __all__ = [
     "EntryNotFound",
@@ -39,12 +38,7 @@ MAX_TEXT = 100
 
 
 def _state(producer: Producer) -> dict[str, object]:
-    return {
-        "trusted": producer.trusted,
-        "trusted_note": producer.trusted_note,
-        "trusted_at": producer.trusted_at,
-        "trusted_by_id": producer.trusted_by_id,
-    }
+    return audit.snapshot(producer, "trusted", "trusted_note", "trusted_at", "trusted_by_id")
 
 
 def _note(note: str | None, message: str) -> str:

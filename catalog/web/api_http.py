@@ -67,7 +67,7 @@ def paginated(
 ) -> Response:
     """A page of a collection: the body says total and pages, the Link header where next."""
     pages = page_count(total, per_page)
-    body = {"total": total, "page": page, "per_page": per_page, "pages": pages}
+    body: dict[str, Any] = {"total": total, "page": page, "per_page": per_page, "pages": pages}
     body.update(extra)
     body["items"] = list(items)
     response = jsonify(body)

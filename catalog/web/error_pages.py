@@ -24,11 +24,8 @@ MESSAGES = {
         "Trang bạn tìm không tồn tại hoặc đã được gỡ xuống. Hãy thử tìm kiếm sản phẩm "
         "hoặc quay về trang chủ.",
     ),
-    409: (
-        "Dữ liệu vừa thay đổi",
-        "Mục này vừa được thay đổi. Vui lòng tải lại trang rồi thử lại.",
-    ),
     405: ("Phương thức không được hỗ trợ", "Không thể thực hiện thao tác này trên trang này."),
+    409: ("Dữ liệu vừa thay đổi", "Mục này vừa được thay đổi. Vui lòng tải lại trang và thử lại."),
     413: ("Tệp quá lớn", "Dữ liệu gửi lên vượt quá giới hạn cho phép."),
     429: ("Quá nhiều yêu cầu", "Bạn đã thao tác quá nhanh. Vui lòng đợi một lát rồi thử lại."),
     500: ("Đã có lỗi xảy ra", "Hệ thống gặp sự cố. Chúng tôi đã ghi nhận; vui lòng thử lại sau."),

@@ -7,12 +7,13 @@ numbers, dates) parses its input here instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from wtforms import Field, SelectField, StringField, ValidationError
+from wtforms import Field, RadioField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation
+from wtforms.validators import InputRequired, StopValidation
 
 from catalog.platform.vietnamese import normalize_phone
 
@@ -37,7 +38,9 @@ def int_or_none(value: Any) -> int | None:
         return None
 
 
-def in_choices(message: str = INVALID_CHOICE, *, allow_empty: bool = True):  # type: ignore[no-untyped-def]
+def in_choices(
+    message: str = INVALID_CHOICE, *, allow_empty: bool = True
+) -> Callable[[Any, SelectField], None]:
     """The selected value must be one of the field's choices (which the view sets)."""
 
     def check(_form: Any, field: SelectField) -> None:
@@ -52,6 +55,17 @@ def in_choices(message: str = INVALID_CHOICE, *, allow_empty: bool = True):  # t
             raise StopValidation(message)
 
     return check
+
+
+def radio_choice(label: Any, pairs: Iterable[tuple[Any, Any]], missing: Any, **options: Any) -> Any:
+    """Radio buttons (declared on a form class), one per (value, label); choosing none is
+    refused with `missing`."""
+    return RadioField(
+        label,
+        choices=[SelectChoice(value, text) for value, text in pairs],
+        validators=[InputRequired(message=missing)],
+        **options,
+    )
 
 
 def parse_price(text: str) -> int | None:
@@ -75,70 +89,89 @@ def format_price(amount: int | None) -> str:
     return "" if amount is None else f"{amount:,}".replace(",", ".")
 
 
-class PriceField(StringField):
+class TypedField(StringField):
+    """Text parsed into a value (`parse`; its ValueError becomes the field's error, in
+    Vietnamese). What was typed is shown back, cut to `shown_max`, so a mistake can be fixed
+    where it was made; otherwise the value as `shown` writes it."""
+
+    shown_max = 40
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if text:
+            self.data = self.parse(text)
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def shown(self) -> str:
+        raise NotImplementedError
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])[: self.shown_max]
+        return self.shown()
+
+
+class PriceField(TypedField):
     """Integer VND typed the Vietnamese way ("150.000"), shown back the same way."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.data = None
         if valuelist:
-            self.data = parse_price(str(valuelist[0])[:40])
+            self.data = parse_price(str(valuelist[0])[: self.shown_max])
 
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])[:40]
+    def shown(self) -> str:
         return format_price(self.data)
 
 
-class YearField(StringField):
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = None
-        text = str(valuelist[0]).strip() if valuelist else ""
-        if not text:
-            return
+class YearField(TypedField):
+    shown_max = 10
+
+    def parse(self, text: str) -> int:
         if not text.isdigit() or len(text) != 4:
             raise ValueError("Năm gồm 4 chữ số, ví dụ 2024.")
         year = int(text)
         if not FIRST_OCOP_YEAR <= year <= date.today().year:
             raise ValueError(f"Năm công nhận từ {FIRST_OCOP_YEAR} đến {date.today().year}.")
-        self.data = year
+        return year
 
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])[:10]
+    def shown(self) -> str:
         return "" if self.data is None else str(self.data)
 
 
-class DateTextField(StringField):
+class DateTextField(TypedField):
     """A date from <input type=date> (2028-05-01) or typed as 01/05/2028."""
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = None
-        text = str(valuelist[0]).strip() if valuelist else ""
-        if not text:
-            return
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                self.data = datetime.strptime(text[:10], fmt).date()
-                break
-            except ValueError:
-                continue
-        if self.data is None or len(text) > 10:
-            self.data = None
-            raise ValueError("Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 01/05/2028.")
+    shown_max = 20
 
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])[:20]
+    def parse(self, text: str) -> date:
+        if len(text) <= 10:
+            for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+                try:
+                    return datetime.strptime(text, fmt).date()
+                except ValueError:
+                    continue
+        raise ValueError("Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 01/05/2028.")
+
+    def shown(self) -> str:
         return self.data.isoformat() if isinstance(self.data, date) else ""
+
+
+def web_address(text: str) -> tuple[str, str]:
+    """A typed web address with its scheme ("https://" when none was typed) and its host."""
+    value = text.strip()
+    if not value.lower().startswith(("http://", "https://")):
+        value = "https://" + value
+    return value, value.split("://", 1)[1].split("/", 1)[0]
 
 
 def facebook_link(_form: Any, field: Field) -> None:
     if not field.data:
         return
-    value = field.data.strip()
-    if not value.lower().startswith(("http://", "https://")):
-        value = "https://" + value
-    host = value.split("://", 1)[1].split("/", 1)[0].lower()
+    value, host = web_address(field.data)
+    host = host.lower()
     known = any(host == d or host.endswith("." + d) for d in ("facebook.com", "fb.com", "fb.me"))
     if " " in value or len(value) > 300 or not known:
         raise ValidationError("Vui lòng nhập đường dẫn trang Facebook, ví dụ facebook.com/htxabc.")
@@ -153,10 +186,8 @@ def zalo_contact(_form: Any, field: Field) -> None:
     if number is not None:
         field.data = number
         return
-    value = field.data.strip()
-    if not value.lower().startswith(("http://", "https://")):
-        value = "https://" + value
-    host = value.split("://", 1)[1].split("/", 1)[0].lower()
+    value, host = web_address(field.data)
+    host = host.lower()
     if " " in value or len(value) > 300 or host not in ("zalo.me", "oa.zalo.me", "zalo.vn"):
         raise ValidationError("Nhập số điện thoại dùng Zalo hoặc đường dẫn zalo.me.")
     field.data = value

@@ -3,15 +3,22 @@ catalogue for visitors who chose it: lazy_gettext at class level, gettext when v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import Field, ValidationError
+from wtforms import Field, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
-from catalog.platform.vietnamese import clean_text, normalize_phone, normalize_tax_code
+from catalog.platform.vietnamese import (
+    clean_multiline,
+    clean_text,
+    normalize_phone,
+    normalize_tax_code,
+)
+from catalog.web.fields import INVALID_CHOICE, in_choices, int_or_none, web_address
 
 REQUIRED = lazy_gettext("Vui lòng điền mục này.")
 
@@ -39,49 +46,117 @@ def strip_filter(value: Any) -> Any:
 
 def multiline_filter(value: Any) -> Any:
     """Like strip_filter but keeps line breaks (descriptions)."""
-    if not isinstance(value, str):
-        return value
-    from catalog.platform.vietnamese import nfc
+    return clean_multiline(value) if isinstance(value, str) else value
 
-    lines = [clean_text(line) for line in nfc(value).replace("\r\n", "\n").split("\n")]
-    return "\n".join(lines).strip()
+
+def _rules(
+    *validators: Any,
+    required: bool = False,
+    optional: bool = False,
+    max_length: int | None = None,
+) -> list[Any]:
+    """A field's validators in the usual order: must it be filled (`required`) or may it stay
+    empty, skipping the others (`optional`); its longest length; then its own checks."""
+    presence = [DataRequired(message=REQUIRED)] if required else []
+    presence += [Optional()] if optional else []
+    length = [max_len(max_length)] if max_length is not None else []
+    return [*presence, *length, *validators]
+
+
+def text_field(
+    label: Any,
+    *validators: Any,
+    required: bool = False,
+    optional: bool = False,
+    max_length: int | None = None,
+    kind: Any = StringField,
+    **options: Any,
+) -> Any:
+    """A one-line text field (declared on a form class) that stores what strip_filter makes
+    of the input; `kind` picks the input (EmailField, TelField…)."""
+    rules = _rules(*validators, required=required, optional=optional, max_length=max_length)
+    return kind(label, rules, filters=[strip_filter], **options)
+
+
+def email_field(label: Any, max_length: int, *, required: bool = False, **options: Any) -> Any:
+    """An e-mail address (declared on a form class), checked; optional unless `required`."""
+    return text_field(
+        label, email(), required=required, optional=not required, max_length=max_length, **options
+    )
+
+
+def phone_field(label: Any, *, required: bool = False, **options: Any) -> Any:
+    """A Vietnamese phone number (declared on a form class), stored in its one written
+    form; optional unless `required`."""
+    return text_field(label, phone, required=required, optional=not required, **options)
+
+
+def paragraph_field(
+    label: Any,
+    *validators: Any,
+    required: bool = False,
+    optional: bool = False,
+    max_length: int | None = None,
+    **options: Any,
+) -> Any:
+    """A text area (declared on a form class) that keeps line breaks: descriptions, messages,
+    notes."""
+    rules = _rules(*validators, required=required, optional=optional, max_length=max_length)
+    return TextAreaField(label, rules, filters=[multiline_filter], **options)
+
+
+def _normalized(field: Field, normalize: Callable[[str], str | None], refusal: str) -> None:
+    """Store the field's value in its one written form, or refuse it (empty stays empty)."""
+    if not field.data:
+        return
+    normalized = normalize(field.data)
+    if normalized is None:
+        raise StopValidation(refusal)
+    field.data = normalized
+
+
+def id_select(
+    label: Any, *, required: bool = False, invalid: str = INVALID_CHOICE, **options: Any
+) -> Any:
+    """A select of ids (declared on a form class; the view sets its choices), which must be
+    chosen when `required`: garbage and values not offered are refused with `invalid`, in
+    Vietnamese."""
+    presence = [DataRequired(message=REQUIRED)] if required else []
+    return SelectField(
+        label,
+        coerce=int_or_none,
+        validators=[*presence, in_choices(invalid)],
+        validate_choice=False,
+        **options,
+    )
 
 
 def tax_code(_form: Any, field: Field) -> None:
-    if not field.data:
-        return
-    normalized = normalize_tax_code(field.data)
-    if normalized is None:
-        raise StopValidation(
-            _(
-                "Mã số thuế không hợp lệ: cần 10 số (có số kiểm tra), 13 số cho chi nhánh, "
-                "hoặc 12 số định danh cá nhân của hộ kinh doanh."
-            )
-        )
-    field.data = normalized
+    _normalized(
+        field,
+        normalize_tax_code,
+        _(
+            "Mã số thuế không hợp lệ: cần 10 số (có số kiểm tra), 13 số cho chi nhánh, "
+            "hoặc 12 số định danh cá nhân của hộ kinh doanh."
+        ),
+    )
 
 
 def phone(_form: Any, field: Field) -> None:
-    if not field.data:
-        return
-    normalized = normalize_phone(field.data)
-    if normalized is None:
-        raise StopValidation(
-            _(
-                "Số điện thoại không đúng: di động 10 số (ví dụ 0912 345 678) hoặc cố định 11 "
-                "số bắt đầu bằng 02."
-            )
-        )
-    field.data = normalized
+    _normalized(
+        field,
+        normalize_phone,
+        _(
+            "Số điện thoại không đúng: di động 10 số (ví dụ 0912 345 678) hoặc cố định 11 "
+            "số bắt đầu bằng 02."
+        ),
+    )
 
 
 def web_url(_form: Any, field: Field) -> None:
     if not field.data:
         return
-    value = field.data.strip()
-    if not value.lower().startswith(("http://", "https://")):
-        value = "https://" + value
-    host = value.split("://", 1)[1].split("/", 1)[0]
+    value, host = web_address(field.data)
     if "." not in host or " " in value or len(value) > 300:
         raise ValidationError(_("Địa chỉ trang web không hợp lệ."))
     field.data = value
@@ -160,3 +235,7 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form: Any) -> _VietnameseTranslations:
             return _VietnameseTranslations()
+
+    def texts(self, *names: str) -> dict[str, str]:
+        """These fields' text ("" for an empty one), as the services take it."""
+        return {name: self[name].data or "" for name in names}

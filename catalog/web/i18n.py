@@ -133,7 +133,7 @@ def _option_names(options: dict[str, str], key: str) -> set[str]:
 def _assignments(tree: ast.Module) -> Iterator[tuple[str, ast.expr]]:
     """(name, value) of the module-level assignments to a single name."""
     for node in tree.body:
-        target = node.target if isinstance(node, ast.AnnAssign) else None
+        target: ast.expr | None = node.target if isinstance(node, ast.AnnAssign) else None
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
         value = getattr(node, "value", None)

@@ -16,7 +16,8 @@ from catalog.models import AuditEntry
 from catalog.models.curation import AuditEntryImmutable
 from catalog.platform import audit
 from catalog.review import moderation
-from tests.factories import create_user
+from tests.factories import create_user, province
+from tests.forms import post_form
 from tests.listings.support import owner
 from tests.review.support import official
 
@@ -26,7 +27,7 @@ EXPORT = "/quan-ly/nhat-ky/xuat"
 
 @pytest.fixture
 def history(app):  # type: ignore[no-untyped-def]
-    """Decisions in Cao Bằng and Hà Nội by their officials, and an account-level entry."""
+    """Decisions in Cao Bằng and Hà Nội by their officials."""
     cao_bang, ha_noi = official(), official("Hà Nội")
     here = owner(status="pending", name="HTX Hạt dẻ Trùng Khánh")
     there = owner(status="pending", name="HTX Cốm Làng Vòng", province_name="Hà Nội")
@@ -57,11 +58,25 @@ def test_officials_see_only_their_provinces(client, login_as, history):
     assert "status" in page and "pending" in page and "rejected" in page
 
 
-def test_admins_see_everything(client, login_as, history):
+def test_admins_see_everything(app, client, login_as, history):
+    registered = post_form(
+        app.test_client(),
+        "/tai-khoan/dang-ky",
+        {
+            "business_name": "HTX Miến dong Bảo Lạc",
+            "province_id": str(province("Cao Bằng").id),
+            "email": "mien.dong@example.vn",
+            "password": "Mien-dong-Bao-Lac-2026",
+            "confirm": "Mien-dong-Bao-Lac-2026",
+        },
+    )
+    assert registered.status_code == 302
     login_as(create_user("admin"))
     page = client.get(LOG).get_data(as_text=True)
     assert "Từ chối cơ sở" in page and "Duyệt cơ sở" in page
-    assert "account.register" not in page or "Đăng ký tài khoản" in page
+    # The account-level entry is listed under its Vietnamese name, never its code.
+    assert '<th scope="row" data-label="Hành động">Đăng ký tài khoản</th>' in page
+    assert ">account.register<" not in page
 
 
 def test_times_are_shown_in_vietnam_time(client, login_as, history):

@@ -52,9 +52,7 @@ def test_product_page_shows_price_stars_origin_and_image(demo_client, demo_app):
         ).first()
         slug, price = product.slug, product.price_vnd
     html = demo_client.get(f"/san-pham/{slug}").get_data(as_text=True)
-    assert (
-        f"{price:,}".replace(",", ".") + "\u00a0₫" in html or f"{price:,}".replace(",", ".") in html
-    )
+    assert f"{price:,}".replace(",", ".") + "\u00a0₫" in html
     assert "Bắc Ninh" in html and "Bắc Giang" in html
     assert re.search(r'srcset="[^"]*320w', html)
 
@@ -81,6 +79,7 @@ def test_producer_and_category_pages(demo_client, demo_app):
         categories = [(c.slug, c.name) for c in db.session.scalars(select(Category))]
     html = demo_client.get(f"/co-so/{slug}").get_data(as_text=True)
     assert _escaped(name) in html and cards(html) >= 1
+    assert categories
     for cat_slug, cat_name in categories:
         response = demo_client.get(f"/nhom/{cat_slug}")
         assert response.status_code == 200

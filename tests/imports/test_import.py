@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog.extensions import db
-from catalog.imports.import_rows import ImportFileError
+from catalog.imports.import_files import ImportFileError
 from catalog.imports.imports import import_csv
 from catalog.models import IndexOutbox, Producer, Product
 from tests.helpers import csv_bytes, row
@@ -192,7 +192,7 @@ def test_cli_bad_header_exits_2(app, runner, tmp_path):
 def test_formula_guard_apostrophes_from_our_exports_are_taken_off(app):
     """Open-data and report exports prefix "=…", "-…" with an apostrophe; re-importing such a
     file must give back the original text, not "'-…"."""
-    from catalog.imports.import_rows import read_csv
+    from catalog.imports.import_files import read_csv
 
     data = csv_bytes(row(description="'- ăn kèm bún đậu", address="'=1+1", unit="'kg"))
     ((_, raw),) = list(read_csv(data))

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from catalog.extensions import db
 from catalog.imports import web_imports
-from catalog.imports.import_rows import COLUMNS, cell_text
+from catalog.imports.import_files import cell_text
+from catalog.imports.import_rows import COLUMNS
 from catalog.models import AuditEntry, ImportBatch, Producer, Product
 from tests.factories import create_user
 from tests.forms import post_form

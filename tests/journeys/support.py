@@ -7,6 +7,9 @@ every transaction as a write (SQLite BEGIN IMMEDIATE, PostgreSQL's advisory lock
 transaction left open by the test would make every POST from the browser wait and fail.
 Set-up therefore goes through `settled()`, and reads through `read()`, both of which end
 their transaction and hand back plain values, never ORM objects.
+
+The officials' journeys through the test client (issue 5's scenario) share the entries'
+names, the CSV an official imports and the sign-in through the login form (last section).
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from sqlalchemy import select
 from catalog.database import mark_read_only, reset_read_only
 from catalog.extensions import db
 from catalog.models import MailMessage
+from tests.factories import PASSWORD
+from tests.forms import post_form
+from tests.helpers import csv_bytes, row
 from tests.live_server import CHROMIUM_ARGS, require_chromium, serve
 from tests.page_checks import ARTIFACTS, VIEWPORTS, axe_script, page_problems
 
@@ -164,3 +170,57 @@ def link_path(body: str, prefix: str) -> str:
     match = re.search(r"https?://[^/\s]+(" + re.escape(prefix) + r"\S+)", body)
     assert match, body
     return match.group(1)
+
+
+# -- the officials' journeys through the test client ------------------------------------------
+
+QUEUE = "/quan-ly/"
+IMPORTS = "/quan-ly/nhap-danh-sach"
+REPORT = "/quan-ly/bao-cao"
+EXPORT = "/quan-ly/bao-cao/xuat"
+LOG = "/quan-ly/nhat-ky"
+PRODUCER_NAME = "HTX Hạt dẻ Trùng Khánh"
+LISTING = "Hạt dẻ rang củi Trùng Khánh"
+REPORTER = "nguoi-mua@example.vn"
+EVIDENCE = "Kiểm tra thực tế cơ sở ngày 12/3/2026; giấy phép kinh doanh còn hiệu lực."
+COMPLAINT = "Mua ở chợ Đông Kinh, bao bì khác hẳn ảnh, nghi là hàng giả mạo nhãn hiệu."
+CAMPAIGN = "Tháng hàng Việt Cao Bằng"
+# Imported rows: (product, producer, group); the second lacks its OCOP group.
+IMPORTED = (
+    ("Trà hoa vàng Phục Hòa", "HTX Trà hoa vàng Phục Hòa", "Thực phẩm"),
+    ("Miến dong Nguyên Bình", "HTX Miến dong Nguyên Bình", ""),
+    ("Rượu ngô Bảo Lạc", "HTX Rượu ngô Bảo Lạc", "Đồ uống"),
+)
+
+
+def text(response: Any) -> str:
+    return response.get_data(as_text=True)
+
+
+def sign_in(client: Any, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form, as a person would."""
+    response = post_form(client, "/tai-khoan/dang-nhap", {"email": email, "password": password})
+    assert response.status_code == 302, text(response)[:500]
+
+
+def last_id(response: Any) -> int:
+    """The id at the end of a redirect's Location."""
+    assert response.status_code == 302, text(response)[:2000]
+    return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+
+
+def import_csv() -> bytes:
+    return csv_bytes(
+        *(
+            row(
+                product_name=product,
+                producer_name=producer,
+                province="Cao Bằng",
+                category=group,
+                producer_type="Hợp tác xã",
+                phone=f"091200011{n}",
+                ocop_stars="",
+            )
+            for n, (product, producer, group) in enumerate(IMPORTED)
+        )
+    )

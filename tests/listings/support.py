@@ -1,5 +1,6 @@
 """Builders shared by the producer self-service tests: real images made with Pillow, a real
-(tiny) PDF, listings made through the services, and official decisions."""
+(tiny) PDF, listings made through the services, official decisions, and the listing form as
+the producer posts it."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from sqlalchemy import select
 
 from catalog.extensions import db
 from catalog.listings import listings
-from catalog.models import Category, Product, User
+from catalog.models import AuditEntry, Category, Product, User
 from catalog.platform import reference, search_sync
 from catalog.review import moderation
 from search_index import SearchQuery
 from tests.factories import create_producer, create_user, province
+from tests.forms import post_form
 
 DESCRIPTION = "Hạt dẻ Trùng Khánh rang củi, bùi thơm, thu hoạch vụ thu trên núi đá vôi."
 PRODUCERS = "/co-so-cua-toi"
+NEW = f"{PRODUCERS}/san-pham/moi"
+MULTIPART = {"content_type": "multipart/form-data"}
 
 
 def image_bytes(fmt: str = "JPEG", colour: tuple[int, int, int] = (160, 90, 40)) -> bytes:
@@ -92,3 +96,58 @@ def found(text: str) -> list[int]:
 def reload(product: Product) -> Product:
     db.session.expire_all()
     return db.session.get(Product, product.id)
+
+
+# -- the listing form, as the producer posts it --------------------------------------------
+
+
+def edit_url(product: Product) -> str:
+    return f"{PRODUCERS}/san-pham/{product.id}"
+
+
+def listing_data(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "name": "Miến dong Nguyên Bình",
+        "category_id": str(category_id()),
+        "description": DESCRIPTION,
+        "province_id": str(province("Cao Bằng").id),
+        "price_vnd": "150.000",
+        "unit": "kg",
+        "ocop_stars": "4",
+        "certificate_no": "GCN 12/2024",
+        "certificate_decision": "Quyết định số 1234/QĐ-UBND ngày 12/10/2024",
+        "certificate_year": "2024",
+        "certificate_expires_on": "2027-10-12",
+    }
+    data.update(overrides)
+    return data
+
+
+def text(response: Any) -> str:
+    return response.get_data(as_text=True)
+
+
+def only_product() -> Product:
+    db.session.expire_all()
+    return db.session.scalars(select(Product)).unique().one()
+
+
+def create(client: Any, photos: Any = (), scan: Any = None, **overrides: Any) -> Any:
+    data = listing_data(**overrides)
+    data["photos"] = [file(content, f"anh-{i}.jpg") for i, content in enumerate(photos)]
+    if scan is not None:
+        data["certificate_scan"] = scan
+    return post_form(client, NEW, data, **MULTIPART)
+
+
+def photo_action(client: Any, product: Product, data: dict[str, str]) -> Any:
+    return post_form(client, f"{edit_url(product)}/anh", data, form_url=edit_url(product))
+
+
+def actions(product: Product) -> list[str]:
+    stmt = (
+        select(AuditEntry.action)
+        .where(AuditEntry.entity_type == "product", AuditEntry.entity_id == product.id)
+        .order_by(AuditEntry.id)
+    )
+    return list(db.session.scalars(stmt))

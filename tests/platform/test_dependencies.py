@@ -25,11 +25,14 @@ def test_only_whoosh_reloaded_provides_whoosh():
 
 def test_requirements_are_pinned():
     for name in ("requirements.txt", "requirements-dev.txt"):
+        pinned = 0
         for line in (ROOT / name).read_text().splitlines():
             line = line.split("#")[0].strip()
             if not line or line.startswith("-r "):
                 continue
             assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", line), line
+            pinned += 1
+        assert pinned > 0, name
 
 
 def _pins(name: str) -> dict[str, str]:
@@ -47,7 +50,9 @@ def test_constraints_pin_every_installed_distribution_and_agree_with_requirement
     with it, or an installed distribution it does not name, means it is out of date."""
     locked = _pins("constraints.txt")
     for name in ("requirements.txt", "requirements-dev.txt"):
-        for package, version in _pins(name).items():
+        pins = _pins(name)
+        assert pins, name
+        for package, version in pins.items():
             assert locked.get(package) == version, (name, package, version, locked.get(package))
     installed = {
         d.metadata["Name"].lower().replace("_", "-"): d.version for d in metadata.distributions()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from filelock import Timeout
 from sqlalchemy import select
 
 from catalog.extensions import db
@@ -55,6 +58,36 @@ def test_next_request_applies_leftover_outbox(app, client, monkeypatch):
     assert client.get("/").status_code == 200
     assert pending() == 0
     assert found("vải thiều") == report.product_ids
+
+
+def test_a_sync_inside_the_sync_lock_does_not_wait_for_itself(app, monkeypatch):
+    """A commit made while this thread holds the sync lock (as apply_pending and rebuild do)
+    runs the after-commit sync in the same thread: it must go on at once and apply the rows,
+    not wait for the lock its own caller holds (it waited LOCK_TIMEOUT_S, then gave up)."""
+    monkeypatch.setattr(search_sync, "LOCK_TIMEOUT_S", 0.5)
+    with search_sync.sync_lock():
+        report = import_csv(csv_bytes(row()))
+        assert pending() == 0
+    assert found("vai thieu") == report.product_ids
+
+
+def test_another_thread_waits_for_the_sync_lock(app, monkeypatch):
+    monkeypatch.setattr(search_sync, "LOCK_TIMEOUT_S", 0.2)
+    outcome: list[str] = []
+
+    def sync_in_another_thread() -> None:
+        with app.app_context():
+            try:
+                search_sync.apply_pending()
+                outcome.append("applied")
+            except (Timeout, TimeoutError):
+                outcome.append("waited")
+
+    with search_sync.sync_lock():
+        thread = threading.Thread(target=sync_in_another_thread)
+        thread.start()
+        thread.join(timeout=30)
+    assert outcome == ["waited"]
 
 
 def test_hidden_product_leaves_the_index(app):

@@ -7,8 +7,8 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
-from catalog.listings.listings import Upload
-from catalog.models import Product, User
+from catalog.listings.listing_uploads import Upload
+from catalog.models import Campaign, Product, Story, User
 from catalog.promotion import campaigns, stories
 from tests.factories import create_published_product, create_user, province
 from tests.listings.support import jpeg
@@ -31,7 +31,8 @@ def banner(data: bytes | None = None, name: str = "bia.jpg") -> Upload:
 
 
 def campaign_values(**values: Any) -> dict[str, Any]:
-    base = {
+    """What an official of Cao Bằng types for a campaign running on TODAY; `values` override."""
+    return {
         "title": "Tháng hàng Việt Cao Bằng 2026",
         "summary": "Hàng Việt về miền núi.",
         "description": "## Chương trình\n\nGiảm giá **hạt dẻ** Trùng Khánh.",
@@ -39,12 +40,11 @@ def campaign_values(**values: Any) -> dict[str, Any]:
         "ends_on": TODAY + timedelta(days=20),
         "province_id": province("Cao Bằng").id,
         "banner_alt": "",
+        **values,
     }
-    base.update(values)
-    return base
 
 
-def make_campaign(user: User, publish: bool = True, **values: Any):  # type: ignore[no-untyped-def]
+def make_campaign(user: User, publish: bool = True, **values: Any) -> Campaign:
     campaign = campaigns.create_campaign(user, campaign_values(**values))
     if publish:
         campaigns.set_published(user, campaign.id, True)
@@ -52,7 +52,8 @@ def make_campaign(user: User, publish: bool = True, **values: Any):  # type: ign
 
 
 def story_values(**values: Any) -> dict[str, Any]:
-    base = {
+    """A Cao Bằng story of an exemplary producer, in no campaign; `values` override."""
+    return {
         "title": "Gương điển hình: HTX Hạt dẻ Trùng Khánh",
         "kind": "exemplary",
         "summary": "Một hợp tác xã vùng cao đưa hạt dẻ đi khắp nước.",
@@ -60,12 +61,11 @@ def story_values(**values: Any) -> dict[str, Any]:
         "province_id": province("Cao Bằng").id,
         "campaign_id": None,
         "cover_alt": "",
+        **values,
     }
-    base.update(values)
-    return base
 
 
-def make_story(user: User, publish: bool = True, **values: Any):  # type: ignore[no-untyped-def]
+def make_story(user: User, publish: bool = True, **values: Any) -> Story:
     story = stories.create_story(user, story_values(**values))
     if publish:
         stories.set_published(user, story.id, True)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import Flask
 
+from catalog.models import Campaign, Product, Story, User
 from catalog.promotion import campaigns, featured, stories
 from tests.forms import csrf_token
 from tests.page_checks import browser_page_problems, html_problems, rendered
@@ -19,7 +21,7 @@ MARKDOWN = (
 
 
 @pytest.fixture
-def promotion(app):  # type: ignore[no-untyped-def]
+def promotion(app: Flask) -> tuple[User, Campaign, Story, Product]:
     """An official's published campaign with products and banner, a linked story, a
     featured product; returns (official, campaign, story, product)."""
     curator = official()
@@ -52,7 +54,7 @@ def promotion(app):  # type: ignore[no-untyped-def]
     return curator, campaign, story, product
 
 
-def official_pages(campaign, story) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def official_pages(campaign: Campaign, story: Story) -> dict[str, str]:
     return {
         "promo-featured": "/quan-ly/noi-bat?q=Hạt",
         "promo-campaigns": "/quan-ly/chuong-trinh",
@@ -66,7 +68,7 @@ def official_pages(campaign, story) -> dict[str, str]:  # type: ignore[no-untype
     }
 
 
-def public_pages(campaign, story, product) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def public_pages(campaign: Campaign, story: Story, product: Product) -> dict[str, str]:
     return {
         "promo-home": "/",
         "promo-campaign-list": "/chuong-trinh",

@@ -45,7 +45,7 @@ from catalog.models import (
     User,
 )
 from catalog.platform.clock import utcnow
-from catalog.reports.reports import custom_period, local_today
+from catalog.reports.report_periods import custom_period, local_today
 from catalog.review import moderation
 from tests.factories import create_user, province
 from tests.listings.support import draft, owner, published

@@ -15,7 +15,7 @@ from catalog.errors import Forbidden
 from catalog.extensions import db
 from catalog.models import Producer, Product, User
 from catalog.platform import svg_charts
-from catalog.reports import report_exports, reports
+from catalog.reports import report_exports, report_figures, report_periods, reports
 from tests import databases
 from tests.conftest import close_app, make_app
 from tests.factories import create_user, province
@@ -69,7 +69,7 @@ def catalogue(app, built):  # type: ignore[no-untyped-def]
     )
 
 
-def rows(breakdown: reports.Breakdown) -> dict[str, int]:
+def rows(breakdown: report_figures.Breakdown) -> dict[str, int]:
     return {row.label: row.value for row in breakdown.rows}
 
 
@@ -81,7 +81,7 @@ def this_month(today: date) -> str:
 
 
 def test_cao_bang_figures_match_hand_counts(catalogue):
-    report = reports.build_report(catalogue.this_year, reports.scope_for(catalogue.curator))
+    report = reports.build_report(catalogue.this_year, report_periods.scope_for(catalogue.curator))
     k = report.key
     # Public: a b c d (P1) and g (P4, last year); e's producer is suspended, f waits.
     assert k.public_products == 5
@@ -139,12 +139,12 @@ def test_cao_bang_figures_match_hand_counts(catalogue):
 
 def test_admin_sees_every_province_and_any_one(catalogue):
     admin = create_user("admin")
-    report = reports.build_report(catalogue.this_year, reports.scope_for(admin))
+    report = reports.build_report(catalogue.this_year, report_periods.scope_for(admin))
     assert rows(report.by_province) == {"Cao Bằng": 5, "Lạng Sơn": 1}
     assert report.key.starred_products == 3  # a, d and h
     assert (report.key.complaints_received, report.key.approvals) == (4, 8)
     assert [(c.title, c.products) for c in report.campaigns][1] == (SCRIPT_TITLE, 2)
-    lang_son = reports.scope_for(admin, province("Lạng Sơn").id)
+    lang_son = report_periods.scope_for(admin, province("Lạng Sơn").id)
     only = reports.build_report(catalogue.this_year, lang_son)
     assert rows(only.by_province) == {"Lạng Sơn": 1}
     assert (only.key.complaints_received, only.key.approvals, only.key.new_producers) == (1, 1, 1)
@@ -152,7 +152,7 @@ def test_admin_sees_every_province_and_any_one(catalogue):
 
 
 def test_period_filter_leaves_out_entries_outside_it(catalogue):
-    report = reports.build_report(catalogue.last_year, reports.scope_for(catalogue.curator))
+    report = reports.build_report(catalogue.last_year, report_periods.scope_for(catalogue.curator))
     k = report.key
     # Only P4 and its product g existed by the end of last year.
     assert (k.public_products, k.producers, k.new_producers, k.new_products) == (1, 1, 1, 1)
@@ -168,30 +168,30 @@ def test_period_filter_leaves_out_entries_outside_it(catalogue):
 def test_scope_rules(catalogue):
     curator = catalogue.curator
     with pytest.raises(Forbidden):
-        reports.scope_for(curator, province("Lạng Sơn").id)
+        report_periods.scope_for(curator, province("Lạng Sơn").id)
     with pytest.raises(LookupError):
-        reports.scope_for(curator, 999)
-    assert reports.scope_for(curator).province_ids == (province("Cao Bằng").id,)
-    nobody = reports.scope_for(create_user("official"))
+        report_periods.scope_for(curator, 999)
+    assert report_periods.scope_for(curator).province_ids == (province("Cao Bằng").id,)
+    nobody = report_periods.scope_for(create_user("official"))
     report = reports.build_report(catalogue.this_year, nobody)
     assert report.key.public_products == 0 and report.campaigns == ()
 
 
 def test_periods():
     today = date(2026, 11, 23)
-    assert reports.preset_period("nam-nay", today).start == date(2026, 1, 1)
-    half = reports.preset_period("6-thang-dau", today, 2025)
+    assert report_periods.preset_period("nam-nay", today).start == date(2026, 1, 1)
+    half = report_periods.preset_period("6-thang-dau", today, 2025)
     assert (half.start, half.end) == (date(2025, 1, 1), date(2025, 6, 30))
-    year = reports.preset_period("12-thang", today)
+    year = report_periods.preset_period("12-thang", today)
     assert (year.start, year.end, len(year.months())) == (date(2025, 12, 1), today, 12)
-    december = reports.preset_period("12-thang", date(2026, 12, 5))
+    december = report_periods.preset_period("12-thang", date(2026, 12, 5))
     assert december.start == date(2026, 1, 1)
-    assert reports.month_label("2026-01") == "01/2026"
-    with pytest.raises(reports.ReportError) as error:
-        reports.custom_period(date(2026, 5, 1), date(2026, 4, 1), today)
+    assert report_figures.month_label("2026-01") == "01/2026"
+    with pytest.raises(report_periods.ReportError) as error:
+        report_periods.custom_period(date(2026, 5, 1), date(2026, 4, 1), today)
     assert error.value.field == "den"
-    with pytest.raises(reports.ReportError):
-        reports.custom_period(date(2001, 1, 1), date(2026, 4, 1), today)
+    with pytest.raises(report_periods.ReportError):
+        report_periods.custom_period(date(2001, 1, 1), date(2026, 4, 1), today)
 
 
 def test_charts_escape_labels_and_show_values():

@@ -63,7 +63,7 @@ def test_digest_waits_20_hours_unless_forced(runner, app):
 def test_summary_includes_new_complaints_and_expiring_certificates(app, monkeypatch):
     curator = official()
     monkeypatch.setattr(
-        "catalog.complaints.complaints.list_for",
+        "catalog.complaints.complaint_list.list_for",
         lambda official, **kw: type("L", (), {"total": 2})(),
     )
     summary = digest.summary_for(curator)

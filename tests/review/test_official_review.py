@@ -9,6 +9,7 @@ import pytest
 
 from catalog.extensions import db
 from catalog.listings import listings
+from catalog.listings.listing_uploads import Upload
 from catalog.models import AuditEntry, Producer
 from tests.factories import create_producer, create_user
 from tests.forms import csrf_token, post_form
@@ -28,7 +29,7 @@ def submitted(user, name: str = "Hạt dẻ Trùng Khánh"):  # type: ignore[no-
 
 def with_scan(user, name: str = "Miến dong Nguyên Bình"):  # type: ignore[no-untyped-def]
     product = draft(user, name)
-    return listings.update(user, product, {}, scan=listings.Upload(io.BytesIO(pdf()), "gcn.pdf"))
+    return listings.update(user, product, {}, scan=Upload(io.BytesIO(pdf()), "gcn.pdf"))
 
 
 def decide(client, url: str, decision: str, note: str = ""):  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog.extensions import db
-from catalog.listings import listings
+from catalog.listings import listing_values
 from catalog.models import AuditEntry, Producer, Product, User
 from tests.factories import PASSWORD, create_producer, create_user, province
 from tests.listings.support import DESCRIPTION, category_id, image_bytes, owner, published
@@ -133,9 +133,9 @@ def test_parallel_writers_under_gunicorn_lose_nothing(app, tmp_path):
 
     # Photos: every acknowledged photo is in the pending change, never more than the cap.
     added = [key for key, status in results["photos"] if status == 302]
-    images = listings.working_copy(db.session.get(Product, product.id))["images"]
+    images = listing_values.working_copy(db.session.get(Product, product.id))["images"]
     assert len(images) == 1 + len(added)
-    assert len(added) == min(2 * PHOTO_ATTEMPTS_PER_PROCESS, listings.MAX_PHOTOS - 1)
+    assert len(added) == min(2 * PHOTO_ATTEMPTS_PER_PROCESS, listing_values.MAX_PHOTOS - 1)
 
     # Approvals: each producer approved exactly once, the second official told politely.
     acknowledged = sorted(pid for pid, status in results["approve"] if status == 302)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.extensions import db
-from catalog.listings import listings
+from catalog.listings import listing_values
 from catalog.models import AuditEntry, Product
 from tests.factories import create_user
 from tests.forms import csrf_token
@@ -64,9 +64,9 @@ PLACEHOLDERS = {
 
 def test_every_producer_route_is_in_the_matrix(app):
     covered = {(m, path.split("?")[0]) for m, path, _ in ALL_ROUTES}
-    for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("producer."):
-            continue
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("producer.")]
+    assert rules, "no producer.* routes: the blueprint's name changed?"
+    for rule in rules:
         path = rule.rule.removeprefix(PRODUCERS) or "/"
         for argument, placeholder in PLACEHOLDERS.items():
             path = path.replace(argument, placeholder)
@@ -140,8 +140,8 @@ def test_own_pages_show_only_own_data(client, login_as, victim):
         ):
             assert secret not in page, (path, secret)
     assert mine.name in client.get(f"{PRODUCERS}/").get_data(as_text=True)
-    assert listings.own_product(me, secret_draft.id) is None
-    assert [p.id for p in listings.own_products(me)] == [mine.id]
+    assert listing_values.own_product(me, secret_draft.id) is None
+    assert [p.id for p in listing_values.own_products(me)] == [mine.id]
     assert victim_user.producer.name == "HTX Bí Mật Số Một"
 
 

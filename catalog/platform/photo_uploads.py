@@ -1,0 +1,29 @@
+"""A photo from a form into the image pipeline and the public storage, before any
+transaction opens (a slow or refused upload never holds the write lock), with the app's
+size limit. Every feature that takes photos (listings, onboarding, promotion) uses it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO
+
+from flask import current_app
+
+from catalog.platform.images import ImageRejected, StoredImage, store_image
+from catalog.storage import StorageError, current_storage, refusal_message
+
+
+def store_photo(
+    stream: IO[bytes], refuse: Callable[[str], Exception], *, label: str = ""
+) -> StoredImage:
+    """Store the photo, or raise `refuse(message)`: the pipeline's Vietnamese refusal (after
+    `label`, naming the photo, when given) or the storage's (full disk: the form comes back
+    as typed with a 507)."""
+    try:
+        return store_image(
+            stream, current_storage(), max_bytes=current_app.config["MAX_UPLOAD_BYTES"]
+        )
+    except ImageRejected as exc:
+        raise refuse(f"{label}: {exc}" if label else str(exc)) from exc
+    except StorageError as exc:
+        raise refuse(refusal_message(exc)) from exc

@@ -1,0 +1,130 @@
+"""Steps the officials' promotion pages share (featured products, campaigns, stories), so the
+campaign and story views are written once: run a service and put its refusal next to the
+field, check a POST button, read the picker's search, save a form, publish or unpublish.
+
+No routes here: the view modules register them; NotFound and Forbidden from the services
+reach the app's error handlers (404, 403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from catalog.models import Campaign, Product, Story, User
+from catalog.promotion.forms import ActionForm
+from catalog.promotion.promotion_common import PromotionError, pickable_products
+from catalog.web.forms_common import Form
+
+MAX_QUERY = 100
+# Route defaults: one view answers both the "Đăng" (publish) and the "Gỡ" (unpublish) URL.
+PUBLISH = {"published": True}
+UNPUBLISH = {"published": False}
+T = TypeVar("T")
+
+
+def run(call: Callable[[], T], form: Form | None = None) -> tuple[T | None, str | None]:
+    """Call a service; a refusal is put on its form field (or the form's errors) and returned
+    as the message."""
+    try:
+        return call(), None
+    except PromotionError as exc:
+        target = getattr(form, exc.field, None) if form is not None and exc.field else None
+        if target is not None:
+            target.errors = [*target.errors, str(exc)]
+        elif form is not None:
+            form.form_errors.append(str(exc))
+        return None, str(exc)
+
+
+def preselect_own_province(form: Any) -> None:
+    """A new entry starts in the official's own (first) province; admins choose."""
+    if current_user.role != "admin" and current_user.provinces:
+        form.province_id.data = current_user.provinces[0].id
+
+
+def checked_action() -> None:
+    """A POST button: CSRF or 400."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+def search_query() -> str:
+    return (request.args.get("q") or "").strip()[:MAX_QUERY]
+
+
+def posted_id(name: str) -> int:
+    value = request.form.get(name, "")
+    if not value.isdigit() or len(value) > 12:
+        abort(404)
+    return int(value)
+
+
+def _ids(name: str, value: int) -> dict[str, Any]:
+    """url_for's keyword values (typed Any: url_for also takes _anchor, _external...)."""
+    return {name: value}
+
+
+def product_picker(
+    template: str, chosen: Sequence[Product], error: str | None, **context: Any
+) -> ResponseReturnValue:
+    """A page of chosen products and, after a search, those that may still be added (the
+    featured products, a campaign's products); 422 when it shows a refusal."""
+    query = search_query()
+    found = pickable_products(current_user, query, {p.id for p in chosen}) if query else []
+    page = render_template(
+        template, chosen=chosen, query=query, found=found, error=error, form=ActionForm(), **context
+    )
+    return page, 422 if error else 200
+
+
+def form_page(
+    form: Form,
+    save: Callable[[], Campaign | Story],
+    saved: str,
+    edit: tuple[str, str],
+    template: str,
+    **context: Any,
+) -> ResponseReturnValue:
+    """A campaign or story form: once a valid POST is saved, flash `saved` and go to the
+    entry's edit page (`edit`: endpoint and id argument); otherwise show the form (422 with
+    its errors, the service's refusal among them)."""
+    if form.validate_on_submit():
+        entry, _ = run(save, form)
+        if entry is not None:
+            flash(saved, "success")
+            endpoint, id_name = edit
+            return redirect(url_for(endpoint, **_ids(id_name, entry.id)))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def publication_set(
+    set_published: Callable[[User, int, bool], object],
+    entry_id: int,
+    published: bool,
+    done: str,
+    edit: tuple[str, str],
+) -> ResponseReturnValue:
+    """The "Đăng" / "Gỡ" buttons: publish or unpublish, then back to the edit page."""
+    checked_action()
+    set_published(current_user, entry_id, published)
+    flash(done, "success")
+    endpoint, id_name = edit
+    return redirect(url_for(endpoint, **_ids(id_name, entry_id)))
+
+
+def picker_change(
+    change: Callable[[], object], message: str, endpoint: str, **ids: Any
+) -> tuple[ResponseReturnValue | None, str | None]:
+    """A picker's "Thêm" / "Bỏ" (after checked_action): once done, back to the same page with
+    the same search; else no response and the refusal, for the page to show (422)."""
+    _, error = run(change)
+    if error is not None:
+        return None, error
+    flash(message, "success")
+    return redirect(url_for(endpoint, **ids, q=search_query() or None)), None
