@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from math import ceil
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from catalog.extensions import db
@@ -55,7 +56,10 @@ class Page:
         return self.page < self.pages
 
 
-def _filtered(filters: BrowseFilters):  # type: ignore[no-untyped-def]
+Row = TypeVar("Row")  # what a statement selects: products, or only their ids
+
+
+def _filtered(filters: BrowseFilters) -> Select[Product]:
     stmt = public_products()
     if filters.province_ids:
         stmt = stmt.where(Product.province_id.in_(filters.province_ids))
@@ -68,7 +72,7 @@ def _filtered(filters: BrowseFilters):  # type: ignore[no-untyped-def]
     return stmt
 
 
-def _ordered(stmt, sort: str):  # type: ignore[no-untyped-def]
+def _ordered(stmt: Select[Row], sort: str) -> Select[Row]:
     if sort == "sao":
         return stmt.order_by(Product.public_stars_expr().desc().nulls_last(), Product.id.desc())
     if sort == "gia-tang":
@@ -112,7 +116,7 @@ def featured_products(limit: int = 12) -> list[Product]:
     return home_products(limit)
 
 
-def counts_by(column, scope: BrowseFilters | None = None) -> dict[int, int]:  # type: ignore[no-untyped-def]
+def counts_by(column: Any, scope: BrowseFilters | None = None) -> dict[int, int]:
     """Public product counts grouped by a Product column (province, category, stars),
     within a scope (a province page counts only that province's products)."""
     base = _filtered(scope) if scope is not None else public_products()

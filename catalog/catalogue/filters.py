@@ -23,4 +23,4 @@ def browse_filters(args: MultiDict, per_page: int, **fixed: object) -> browse.Br
         "per_page": per_page,
     }
     values.update(fixed)
-    return browse.BrowseFilters(**values)  # type: ignore[arg-type]
+    return browse.BrowseFilters(**values)  # type: ignore[arg-type]  # values are checked above

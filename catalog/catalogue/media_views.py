@@ -39,7 +39,7 @@ def image(digest: str, size: str) -> ResponseReturnValue:
     )
     response.content_length = stored.size
     if stored.modified is not None:
-        response.last_modified = stored.modified  # type: ignore[assignment]
+        response.last_modified = stored.modified  # type: ignore[assignment]  # werkzeug's setter takes a timestamp too
     _headers(response, etag, f"{digest}-{size}.webp")
     return response.make_conditional(request, accept_ranges=True, complete_length=stored.size)
 
@@ -47,7 +47,7 @@ def image(digest: str, size: str) -> ResponseReturnValue:
 def _headers(response: Response, etag: str, name: str) -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = CACHE_CONTROL
-    response.expires = int(time() + ONE_YEAR)  # type: ignore[assignment]
+    response.expires = int(time() + ONE_YEAR)  # type: ignore[assignment]  # the setter takes a timestamp
     response.headers["Content-Disposition"] = f"inline; filename={name}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

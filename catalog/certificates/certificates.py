@@ -18,11 +18,11 @@ Scope as in moderation: an official acts only on products of provinces they cove
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from catalog.database import write_transaction
 from catalog.extensions import db
@@ -236,42 +236,55 @@ def _load(official: User, certificate_id: int) -> OcopCertificate:
     return cert
 
 
-def verify_certificate(official: User, certificate_id: int) -> OcopCertificate:
-    """Mark a record as checked against the issuing council's decision ("Đã xác minh")."""
+def _decide(
+    official: User, certificate_id: int, action: str, step: Callable[[OcopCertificate], str]
+) -> OcopCertificate:
+    """One official's decision on a record, in one transaction: `step` refuses politely
+    (ModerationError) before it changes anything, and returns the reason to audit."""
     with write_transaction():
         cert = _load(official, certificate_id)
+        before = _state(cert)
+        reason = step(cert)
+        _finish(official, action, cert, before, reason)
+    return cert
+
+
+def verify_certificate(official: User, certificate_id: int) -> OcopCertificate:
+    """Mark a record as checked against the issuing council's decision ("Đã xác minh")."""
+
+    def verify(cert: OcopCertificate) -> str:
         if cert.revoked_at is not None:
             raise ModerationError("Chứng nhận này đã bị thu hồi, không thể xác minh.")
         if cert.verified_at is not None:
             raise ModerationError("Chứng nhận này đã được xác minh.")
-        before = _state(cert)
         cert.verified_at = utcnow()
         cert.verified_by_id = official.id
-        _finish(official, "certificate.verify", cert, before, "")
-    return cert
+        return ""
+
+    return _decide(official, certificate_id, "certificate.verify", verify)
 
 
 def revoke_certificate(official: User, certificate_id: int, reason: str | None) -> OcopCertificate:
     """Revoke a record; if it is current the product loses its public stars at once."""
-    with write_transaction():
-        cert = _load(official, certificate_id)
-        note = (reason or "").strip()[:MAX_NOTE]
+    note = (reason or "").strip()[:MAX_NOTE]
+
+    def revoke(cert: OcopCertificate) -> str:
         if not note:
             raise ModerationError("Vui lòng ghi lý do thu hồi.")
         if cert.revoked_at is not None:
             raise ModerationError("Chứng nhận này đã bị thu hồi.")
-        before = _state(cert)
         cert.revoked_at = utcnow()
         cert.revoked_by_id = official.id
         cert.revoked_reason = note
-        _finish(official, "certificate.revoke", cert, before, note)
-    return cert
+        return note
+
+    return _decide(official, certificate_id, "certificate.revoke", revoke)
 
 
 # -- reading --------------------------------------------------------------------------------
 
 
-def _current_in_scope(official: User):  # type: ignore[no-untyped-def]
+def _current_in_scope(official: User) -> Select[OcopCertificate]:
     """Current certificates of followed products in the official's provinces."""
     latest = (
         select(

@@ -43,7 +43,12 @@ def decide_claim(official: User, claim_id: int, decision: str, note: str | None)
         if decision == "approve":
             abandoned = user.producer
             user.producer_id = claim.producer_id
-            if abandoned is not None and abandoned.status != "active" and not abandoned.products:
+            # Their own registration, not approved and without listings, is closed.
+            if (
+                abandoned is not None
+                and abandoned.status != ProducerStatus.ACTIVE
+                and not abandoned.products
+            ):
                 abandoned.status = ProducerStatus.REJECTED
         audit.record(
             official,
