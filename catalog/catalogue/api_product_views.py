@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from catalog.catalogue import browse, search
 from catalog.catalogue.search_params import parse_search
 from catalog.models import Product
+from catalog.platform.links import absolute_url
 from catalog.web import params
 from catalog.web.api_http import DEFAULT_PER_PAGE, ID, paginated
 from catalog.web.blueprints import api as bp
@@ -39,8 +40,8 @@ def product_json(product: Product) -> dict:
             "verified": product.producer.verified,
             "trusted": product.producer.trusted,
         },
-        "url": url_for("public.product", slug=product.slug, _external=True),
-        "image": url_for("public.image", digest=cover.digest, size="medium", _external=True)
+        "url": absolute_url(url_for("public.product", slug=product.slug)),
+        "image": absolute_url(url_for("public.image", digest=cover.digest, size="medium"))
         if cover
         else None,
     }
@@ -80,7 +81,7 @@ def product(product_id: int) -> ResponseReturnValue:
             "certified_stars": item.ocop_stars,
             "certificate_year": item.certificate_year,
             "images": [
-                url_for("public.image", digest=img.digest, size="large", _external=True)
+                absolute_url(url_for("public.image", digest=img.digest, size="large"))
                 for img in item.images
             ],
         }

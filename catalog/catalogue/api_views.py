@@ -14,6 +14,7 @@ from catalog.catalogue import api_reads, browse
 from catalog.catalogue.search_params import province_param
 from catalog.models import PRODUCER_TYPES, Campaign, Category, Producer, Province
 from catalog.platform import geo
+from catalog.platform.links import absolute_url
 from catalog.web import params
 from catalog.web.api_http import ID, page_args, paginated
 from catalog.web.blueprints import api as bp
@@ -23,7 +24,7 @@ from catalog.web.lookup import or_404
 def _image(digest: str | None, size: str = "medium") -> str | None:
     if not digest:
         return None
-    return url_for("public.image", digest=digest, size=size, _external=True)
+    return absolute_url(url_for("public.image", digest=digest, size=size))
 
 
 def _province_param(args: MultiDict) -> int | None:
@@ -54,7 +55,7 @@ def producer_json(producer: Producer, products: int) -> dict[str, Any]:
         "verified": producer.verified,
         "trusted": producer.trusted,
         "products": products,
-        "url": url_for("public.producer", slug=producer.slug, _external=True),
+        "url": absolute_url(url_for("public.producer", slug=producer.slug)),
         "logo": _image(producer.logo_digest),
     }
 
@@ -130,7 +131,7 @@ def category_json(category: Category, products: int) -> dict[str, Any]:
         "short_name": category.short_name,
         "description": category.description,
         "products": products,
-        "url": url_for("public.category", slug=category.slug, _external=True),
+        "url": absolute_url(url_for("public.category", slug=category.slug)),
     }
 
 
@@ -161,7 +162,7 @@ def campaign_json(campaign: Campaign, product_ids: list[int]) -> dict[str, Any]:
         "province": campaign.province.name if campaign.province else None,
         "province_slug": campaign.province.slug if campaign.province else None,
         "products": len(product_ids),
-        "url": url_for("public.campaign", slug=campaign.slug, _external=True),
+        "url": absolute_url(url_for("public.campaign", slug=campaign.slug)),
         "banner": _image(campaign.banner_digest),
     }
 
