@@ -21,15 +21,19 @@ from catalog.platform.vietnamese import (
     normalize_tax_code,
 )
 
-COLUMNS = (
-    "product_name",
-    "category",
+# Columns the importer copies onto the product as they are (imports.PRODUCT_FIELDS).
+COPIED_PRODUCT_COLUMNS = (
     "description",
     "ocop_stars",
     "certificate_no",
     "certificate_year",
     "price_vnd",
     "unit",
+)
+COLUMNS = (
+    "product_name",
+    "category",
+    *COPIED_PRODUCT_COLUMNS,
     "producer_name",
     "producer_type",
     "tax_code",

@@ -17,24 +17,14 @@ from sqlalchemy import select
 from catalog.database import OUTBOX_FLAG, write_transaction
 from catalog.extensions import db
 from catalog.imports.import_files import MAX_ROWS, read_rows
-from catalog.imports.import_rows import ImportRow, RowError, validate
+from catalog.imports.import_rows import COPIED_PRODUCT_COLUMNS, ImportRow, RowError, validate
 from catalog.models import Producer, Product
 from catalog.platform import outbox
 from catalog.platform.slugs import unique_slug
 from catalog.platform.vietnamese import normalize_key
 
 PRODUCER_FIELDS = ("type", "tax_code", "ward_code", "ward_name", "address", "phone", "website")
-PRODUCT_FIELDS = (
-    "category_id",
-    "description",
-    "ocop_stars",
-    "certificate_no",
-    "certificate_year",
-    "price_vnd",
-    "unit",
-    "province_id",
-    "province_recorded_as",
-)
+PRODUCT_FIELDS = ("category_id", *COPIED_PRODUCT_COLUMNS, "province_id", "province_recorded_as")
 
 
 # Entries the importer creates say where they came from.
