@@ -457,6 +457,8 @@ def main(argv: list[str] | None = None) -> int:
             **os.environ,
             "CHOVIET_INSTANCE_PATH": str(instance),
             "CHOVIET_SECRET_KEY": secrets.token_hex(32),
+            # Production refuses to start without a public address; nothing here prints one.
+            "CHOVIET_SITE_URL": os.environ.get("CHOVIET_SITE_URL", "https://choviet.example.vn"),
         }
         settings = gunicorn_settings(env)
         log_path = instance / "gunicorn.log"

@@ -155,6 +155,22 @@ def create_user_command(email: str, role: str, provinces: tuple[str, ...]) -> No
     )
 
 
+@users_cli.command("set-password")
+@click.argument("email")
+@click.password_option("--password", prompt="Mật khẩu mới", help="Asked for when not given.")
+def set_password_command(email: str, password: str) -> None:
+    """Set an account's password directly (e.g. a demo producer, whose .invalid address gets no
+    reset link). Signs that account out everywhere."""
+    from catalog.accounts.accounts import AccountError, set_password_by_operator
+
+    try:
+        user = set_password_by_operator(email, password)
+    except AccountError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"Đã đặt mật khẩu mới cho {user.email}. Đăng nhập tại /tai-khoan/dang-nhap.")
+
+
 certificates_cli = AppGroup("certificates", help="OCOP certificates: follow-up as time passes.")
 
 

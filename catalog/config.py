@@ -1,13 +1,18 @@
 """Settings come only from environment variables (CHOVIET_*), with defaults that are safe on
-one developer machine. Production refuses to start on the default secret key or a short one.
+one developer machine. Production refuses to start on the default secret key or a short one,
+and without CHOVIET_SITE_URL.
 Nothing reads settings files (no .env, no config.py): every new key is listed in
 docs/operations.md."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -139,6 +144,7 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         )
     if settings["ENV_NAME"] == "production":
         check_production_secret(str(settings["SECRET_KEY"]))
+        check_production_site_url(str(settings["PUBLIC_BASE_URL"]))
     check_search_database(settings)
     return settings
 
@@ -154,6 +160,22 @@ def check_search_database(settings: dict[str, Any]) -> None:
             "CHOVIET_SEARCH_BACKEND=postgres needs a PostgreSQL database: set "
             "CHOVIET_SEARCH_DATABASE_URL=postgresql+psycopg://... (or run the app itself on "
             "PostgreSQL with CHOVIET_DATABASE_URL)"
+        )
+
+
+def check_production_site_url(url: str) -> None:
+    """E-mailed links, canonical links and printed QR labels carry the public address: without
+    CHOVIET_SITE_URL they would point at the development default (127.0.0.1), and a printed
+    label cannot be corrected, so production refuses to start."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RuntimeError(
+            "CHOVIET_SITE_URL must be set in production to the site's public address "
+            "(e.g. https://choviet.example.vn): e-mails and printed QR labels carry it"
+        )
+    if parts.hostname in ("127.0.0.1", "localhost", "::1", "0.0.0.0"):  # nosec B104 - compared, not bound
+        log.warning(
+            "CHOVIET_SITE_URL is %s: links and QR codes will only work on this machine", url
         )
 
 

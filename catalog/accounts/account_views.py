@@ -24,6 +24,7 @@ from catalog.accounts.account_pages import (
     safe_next,
     sign_in,
 )
+from catalog.accounts.email_addresses import EmailRefused
 from catalog.accounts.forms import (
     AcceptInvitationForm,
     AcceptWithAccountForm,
@@ -108,6 +109,8 @@ def register() -> ResponseReturnValue:
                 form.business_name.data,
                 int(form.province_id.data),
             )
+        except EmailRefused as exc:
+            form.email.errors.append(str(exc))
         except accounts.AccountError as exc:
             form.province_id.errors.append(str(exc))
         else:
@@ -262,7 +265,7 @@ def invite() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             invitation = accounts.invite_colleague(user, form.email.data)
-        except accounts.AccountError as exc:
+        except (accounts.AccountError, EmailRefused) as exc:
             form.email.errors.append(str(exc))
         else:
             flash(f"Đã gửi lời mời đến {invitation.email}.", "success")

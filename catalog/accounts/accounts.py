@@ -14,6 +14,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from catalog.accounts.email_addresses import account_email, normalize_email
 from catalog.database import write_transaction
 from catalog.errors import Invalid
 from catalog.extensions import db
@@ -32,14 +33,26 @@ class AccountError(Invalid):
     """A polite, user-facing reason an account action was refused."""
 
 
-def normalize_email(email: str) -> str:
-    return clean_text(email).lower()
-
-
 def normalize_password(password: str) -> str:
     """NFC, so that a password typed on a keyboard that composes differently still matches.
     Nothing else: spaces and case are part of a password."""
     return unicodedata.normalize("NFC", password or "")
+
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 200
+GUESSABLE = ("password", "matkhau123", "12345678")
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused (web forms and the command line share it), or None."""
+    if len(password) < MIN_PASSWORD:
+        return f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự."
+    if len(password) > MAX_PASSWORD:
+        return "Mật khẩu quá dài."
+    if password.isdigit() or password.lower() in GUESSABLE:
+        return "Mật khẩu quá dễ đoán; hãy dùng cả chữ và số."
+    return None
 
 
 def hash_password(password: str) -> str:
@@ -77,7 +90,7 @@ def register(email: str, password: str, business_name: str, province_id: int) ->
     The caller shows the same message whatever happens, so nobody can probe which addresses
     are registered (the password is hashed either way, so the answer takes as long).
     """
-    email = normalize_email(email)
+    email = account_email(email)
     password_hash = hash_password(password)
     with write_transaction():
         if db.session.get(Province, province_id) is None:
@@ -222,6 +235,22 @@ def _next_stamp(previous: datetime | None) -> datetime:
     return now
 
 
+def set_password_by_operator(email: str, password: str) -> User:
+    """`flask users set-password`: whoever runs commands on the server sets a password
+    directly, e.g. for the demo producers, whose .invalid addresses can receive no reset link.
+    Earlier sessions end as with any password change."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    with write_transaction():
+        user = find_user(email)
+        if user is None:
+            raise AccountError("Không có tài khoản nào với địa chỉ e-mail này.")
+        _set_password(user, password)
+        audit.record(None, "account.set_password", "user", user.id, reason="dòng lệnh")
+    return user
+
+
 def change_password(user: User, current: str, new_password: str) -> None:
     if not _password_matches(user, current):
         raise AccountError("Mật khẩu hiện tại không đúng.")
@@ -237,7 +266,7 @@ def invite_colleague(inviter: User, email: str) -> Invitation:
         raise AccountError("Tài khoản của bạn chưa gắn với cơ sở sản xuất nào.")
     if inviter.email_verified_at is None:
         raise AccountError("Vui lòng xác nhận địa chỉ e-mail của bạn trước khi mời đồng nghiệp.")
-    email = normalize_email(email)
+    email = account_email(email)
     with write_transaction():
         existing = find_user(email)
         if existing is not None and existing.producer_id == inviter.producer_id:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from catalog.accounts import accounts
+from catalog.accounts.email_addresses import EmailRefused, account_email
 from catalog.database import write_transaction
 from catalog.errors import Invalid
 from catalog.extensions import db
@@ -29,11 +30,12 @@ def create_staff(
 ) -> User:
     """Create (or re-scope) an official or admin; returns the user. `actor` is the admin
     who did it on the web (None from the command line)."""
-    email = accounts.normalize_email(email)
     if role not in STAFF_ROLES:
         raise UserError(f"Vai trò phải là một trong: {', '.join(STAFF_ROLES)}.")
-    if "@" not in email or len(email) > 254:
-        raise UserError("Địa chỉ e-mail không hợp lệ.")
+    try:
+        email = account_email(email)
+    except EmailRefused as exc:
+        raise UserError(exc.message, field="email") from exc
     provinces: list[Province] = []
     for name in province_names:
         province = geo.resolve_province(name)

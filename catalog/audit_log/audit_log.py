@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "account.verify_email": "Xác nhận e-mail",
     "account.reset_password": "Đặt lại mật khẩu",
     "account.change_password": "Đổi mật khẩu",
+    "account.set_password": "Đặt mật khẩu (dòng lệnh)",
     "account.invite": "Mời đồng nghiệp",
     "account.accept_invitation": "Nhận lời mời",
     "account.accept_handover": "Nhận bàn giao hồ sơ",

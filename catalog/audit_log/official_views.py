@@ -28,7 +28,7 @@ ENTITY_PAGES = {
 }
 FILTER_ARGS = ("q", "hanh_dong", "nguoi", "doi_tuong", "tu_ngay", "den_ngay")
 EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", audit_log.export_csv),
+    "csv": ("text/csv", audit_log.export_csv),  # Flask adds "; charset=utf-8" to text types
     "xlsx": (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         audit_log.export_xlsx,

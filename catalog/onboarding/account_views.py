@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, EqualTo
 
 from catalog.accounts import accounts
 from catalog.accounts.account_pages import home_for, message_page, rate_setting, sign_in
+from catalog.accounts.email_addresses import EmailRefused
 from catalog.extensions import limiter
 from catalog.onboarding import onboarding
 from catalog.web.blueprints import account as bp
@@ -84,6 +85,8 @@ def _take_over(token: str) -> ResponseReturnValue:
             user = onboarding.accept_handover(
                 token, form.email.data, form.display_name.data, form.password.data
             )
+        except EmailRefused as exc:
+            add_error(form.email, str(exc))
         except accounts.AccountError as exc:
             taken = True
             add_error(form.email, str(exc))

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from catalog.accounts import accounts
+from catalog.accounts.email_addresses import account_email
 from catalog.database import write_transaction
 from catalog.errors import Forbidden, Invalid
 from catalog.extensions import db
@@ -271,7 +272,7 @@ def read_handover(token: str) -> ProducerHandover:
 
 def accept_handover(token: str, email: str, display_name: str, password: str) -> User:
     """Create the producer's account, linked to the profile; the link is used up."""
-    email = accounts.normalize_email(email)
+    email = account_email(email)
     password_hash = accounts.hash_password(password)
     with write_transaction():
         handover = read_handover(token)

@@ -8,6 +8,7 @@ import re
 
 from stdnum.vn import mst
 
+from catalog.platform.personal_id import is_valid_personal_id
 from search_index.text import fold, nfc, normalize_key, slugify
 
 __all__ = [
@@ -42,6 +43,9 @@ def clean_multiline(value: str | None) -> str:
     return "\n".join(lines).strip()
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
 def normalize_tax_code(value: str) -> str | None:
     """Return the canonical tax code, or None when it is not valid.
 
@@ -50,10 +54,10 @@ def normalize_tax_code(value: str) -> str | None:
     that household businesses use as their tax code since 1 July 2025.
     """
     compact = re.sub(r"[\s.\-]", "", value or "")
-    if not compact.isdigit():
+    if not _ASCII_DIGITS.fullmatch(compact):  # str.isdigit() also takes "²" and "١٢"
         return None
     if len(compact) == 12:
-        return compact
+        return compact if is_valid_personal_id(compact) else None
     if len(compact) in (10, 13) and mst.is_valid(compact):
         return compact if len(compact) == 10 else f"{compact[:10]}-{compact[10:]}"
     return None

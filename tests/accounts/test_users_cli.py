@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from catalog.database import write_transaction
 from catalog.extensions import db
 from catalog.models import AuditEntry, MailMessage, User
+from tests.factories import create_user
+from tests.forms import post_form
 
 
 def test_create_official_with_old_and_new_province_names(runner):
@@ -53,3 +56,35 @@ def test_a_producer_account_is_not_turned_into_an_official(runner):
     assert result.exit_code == 2
     db.session.refresh(producer)
     assert producer.role == "producer"
+
+
+def test_set_password_opens_a_demo_producer_account(runner, client):
+    """The README's way into a demo producer's inbox: their .invalid address gets no reset
+    link, so the operator sets a password from the command line."""
+    user = create_user(email="hop-tac-xa-mau@demo.choviet.invalid")
+    with write_transaction():
+        user.password_hash = None  # as the demo seeds them: no password
+    result = runner.invoke(
+        args=["users", "set-password", "Hop-Tac-Xa-Mau@demo.choviet.invalid"],
+        input="mat-khau-moi-1\nmat-khau-moi-1\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.set_password"))
+    response = post_form(
+        client, "/tai-khoan/dang-nhap", {"email": user.email, "password": "mat-khau-moi-1"}
+    )
+    assert response.status_code == 302 and "/co-so-cua-toi" in response.headers["Location"]
+
+
+def test_set_password_refuses_weak_passwords_and_unknown_accounts(runner):
+    user = create_user(email="an@demo.choviet.invalid")
+    before = user.password_hash
+    for email, password, message in [
+        (user.email, "short", "ít nhất 8 ký tự"),
+        (user.email, "123456789", "quá dễ đoán"),
+        ("nobody@example.vn", "mat-khau-moi-1", "Không có tài khoản"),
+    ]:
+        result = runner.invoke(args=["users", "set-password", email, "--password", password])
+        assert result.exit_code == 2 and message in result.output, result.output
+    db.session.refresh(user)
+    assert user.password_hash == before

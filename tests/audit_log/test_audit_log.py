@@ -116,6 +116,7 @@ def test_export_csv_and_xlsx_have_the_expected_rows(client, login_as, history):
     login_as(history["cao_bang"])
     response = client.get(EXPORT + "?dinh_dang=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once, not twice
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:4] == ["Mã", "Thời gian", "Người thực hiện", "Hành động"]
     actions = [row[4] for row in rows[1:]]

@@ -129,7 +129,7 @@ def test_valid_profile_is_saved_normalised_and_audited(client, user):
         ("hop_tac_xa", "0100109106", "0100109106"),
         ("doanh_nghiep", "0100 109 106", "0100109106"),
         ("doanh_nghiep", "0100109106-001", "0100109106-001"),
-        ("ho_kinh_doanh", "001234567890", "001234567890"),
+        ("ho_kinh_doanh", "001204567890", "001204567890"),
         ("to_hop_tac", "", None),
     ],
 )
@@ -144,7 +144,7 @@ def test_valid_tax_codes(client, user, kind, typed, stored):
         ("hop_tac_xa", "0100109107", "Mã số thuế không hợp lệ"),  # wrong check digit
         ("doanh_nghiep", "010010910", "Mã số thuế không hợp lệ"),  # 9 digits
         ("doanh_nghiep", "01001O9106", "Mã số thuế không hợp lệ"),  # a letter O
-        ("doanh_nghiep", "001234567890", "dùng mã số thuế 10 số"),  # personal ID for a company
+        ("doanh_nghiep", "001204567890", "dùng mã số thuế 10 số"),  # personal ID for a company
         ("hop_tac_xa", "", "Vui lòng nhập mã số thuế"),
     ],
 )

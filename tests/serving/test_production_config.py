@@ -18,6 +18,7 @@ from tests.conftest import close_app, make_app
 def production_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.setenv("CHOVIET_ENV", "production")
     monkeypatch.delenv("CHOVIET_SECRET_KEY", raising=False)
+    monkeypatch.setenv("CHOVIET_SITE_URL", "https://choviet.example.vn")
     return monkeypatch
 
 
@@ -110,6 +111,7 @@ def test_every_new_setting_is_documented():
 def start_production(instance: Path, monkeypatch, **env: str):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CHOVIET_ENV", "production")
     monkeypatch.setenv("CHOVIET_SECRET_KEY", "w" * 40)
+    monkeypatch.setenv("CHOVIET_SITE_URL", "https://choviet.example.vn")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     started = make_app(instance, SECRET_KEY="w" * 40)
@@ -133,3 +135,24 @@ def test_several_workers_without_redis_are_warned_about(app, monkeypatch, caplog
         CHOVIET_REDIS_URL="redis://127.0.0.1:1/0",
     )
     assert "CHOVIET_REDIS_URL" not in caplog.text
+
+
+@pytest.mark.parametrize("site_url", [None, "", "choviet.example.vn", "ftp://choviet.example.vn"])
+def test_production_refuses_to_start_without_a_public_address(production_env, site_url):
+    """Hand-over QR codes and e-mailed links would point at 127.0.0.1 for ever."""
+    production_env.setenv("CHOVIET_SECRET_KEY", "k" * MIN_SECRET_LENGTH)
+    if site_url is None:
+        production_env.delenv("CHOVIET_SITE_URL")
+    else:
+        production_env.setenv("CHOVIET_SITE_URL", site_url)
+    with pytest.raises(RuntimeError, match="CHOVIET_SITE_URL must be set in production"):
+        load_settings()
+
+
+def test_production_warns_about_a_loopback_public_address(production_env, caplog):
+    production_env.setenv("CHOVIET_SECRET_KEY", "k" * MIN_SECRET_LENGTH)
+    production_env.setenv("CHOVIET_SITE_URL", "http://127.0.0.1:8000")
+    with caplog.at_level(logging.WARNING, logger="catalog.config"):
+        settings = load_settings()
+    assert settings["PUBLIC_BASE_URL"] == "http://127.0.0.1:8000"
+    assert "only work on this machine" in caplog.text

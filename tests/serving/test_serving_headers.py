@@ -68,6 +68,7 @@ def test_templates_have_no_inline_script_or_style():
 
 def production_app(instance: Path, monkeypatch: pytest.MonkeyPatch, **overrides: Any):
     monkeypatch.setenv("CHOVIET_ENV", "production")
+    monkeypatch.setenv("CHOVIET_SITE_URL", "https://choviet.example.vn")
     monkeypatch.setenv("CHOVIET_SECRET_KEY", STRONG_SECRET)
     overrides.setdefault("SECRET_KEY", STRONG_SECRET)
     return make_app(instance, **overrides)

@@ -124,6 +124,7 @@ def test_an_unexpected_error_is_logged_with_the_request_id(caplog, app):
 
 def test_production_writes_json_lines_to_stderr(app, monkeypatch, capsys):
     monkeypatch.setenv("CHOVIET_ENV", "production")
+    monkeypatch.setenv("CHOVIET_SITE_URL", "https://choviet.example.vn")
     monkeypatch.setenv("CHOVIET_SECRET_KEY", "p" * 40)
     production = make_app(Path(app.instance_path), SECRET_KEY="p" * 40)
     try:
