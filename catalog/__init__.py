@@ -111,6 +111,7 @@ VIEW_MODULES = (
     "catalog.onboarding.official_views",
     "catalog.onboarding.account_views",
     "catalog.accounts.account_views",
+    "catalog.accounts.settings_views",
     "catalog.accounts.admin_views",
     "catalog.reports.official_views",
     "catalog.audit_log.official_views",
@@ -120,6 +121,9 @@ VIEW_MODULES = (
 
 
 def register_blueprints(app: Flask) -> None:
+    from catalog.web.converters import init_converters
+
+    init_converters(app)  # first: every <int:…> rule gets the bounded converter
     for module in VIEW_MODULES:
         import_module(module)
     from .web import blueprints

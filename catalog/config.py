@@ -66,6 +66,13 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAX_UPLOAD_BYTES": _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         # Whole request body cap: several photos per form plus the form fields.
         "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_BYTES", 90 * 1024 * 1024),
+        # Per producer (catalog/listings/quotas.py), far above what a co-operative uses: new
+        # listings per day (Vietnam's calendar day), bytes of photos stored (three WebP
+        # variants, ~0.3-0.6 MB per photo: 300 MB is 500+ photos), certificate scans stored.
+        # 0: no limit.
+        "QUOTA_LISTINGS_PER_DAY": _env_int("QUOTA_LISTINGS_PER_DAY", 20),
+        "QUOTA_PHOTO_BYTES": _env_int("QUOTA_PHOTO_BYTES", 300 * 1024 * 1024),
+        "QUOTA_CERTIFICATE_SCANS": _env_int("QUOTA_CERTIFICATE_SCANS", 50),
         "PER_PAGE": _env_int("PER_PAGE", 24),
         "SITE_URL": _env("SITE_URL", "http://127.0.0.1:5000"),
         # Absolute links on public pages (canonical, OpenGraph, sitemap, QR codes) come from
@@ -99,6 +106,15 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Per e-mail address typed into registration, reset and resend forms, whatever the IP:
         # nobody can flood someone's mailbox with our messages.
         "MAIL_PER_ADDRESS_RATE": _env("MAIL_PER_ADDRESS_RATE", "3 per hour"),
+        # Per account as well (catalog/accounts/sign_in_throttle.py): after this many wrong
+        # passwords for one e-mail address (registered or not), each further attempt waits
+        # SIGN_IN_DELAY_S, then twice as long after each new failure, up to SIGN_IN_MAX_DELAY_S;
+        # the count is forgotten once SIGN_IN_ACCOUNT_WINDOW_S pass without a failure after
+        # the last delay. Kept in the database: every worker and host counts together. 0: off.
+        "SIGN_IN_ACCOUNT_FAILURES": _env_int("SIGN_IN_ACCOUNT_FAILURES", 5),
+        "SIGN_IN_ACCOUNT_WINDOW_S": _env_int("SIGN_IN_ACCOUNT_WINDOW_S", 3600),
+        "SIGN_IN_DELAY_S": _env_int("SIGN_IN_DELAY_S", 60),
+        "SIGN_IN_MAX_DELAY_S": _env_int("SIGN_IN_MAX_DELAY_S", 3600),
         "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -46,3 +46,14 @@ class Conflict(DomainError):
 
     status = 409
     default_message = "Mục này vừa được thay đổi; vui lòng tải lại trang."
+
+
+class EditConflict(Conflict):
+    """Someone saved the entry after this form was opened (its version moved on): saving
+    now would silently overwrite their change. catalog.web.edit_conflicts shows the form
+    again with both sides' values."""
+
+    default_message = (
+        "Người khác vừa sửa mục này sau khi bạn mở biểu mẫu. Vui lòng xem giá trị hiện tại "
+        "rồi lưu lại nếu vẫn muốn thay đổi."
+    )

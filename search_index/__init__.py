@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from search_index.base import SearchBackend
+from search_index.base import IndexUnavailable, SearchBackend
 from search_index.types import (
     SORTS,
     Drift,
@@ -27,6 +27,7 @@ __all__ = [
     "SORTS",
     "Drift",
     "FacetCount",
+    "IndexUnavailable",
     "ProductDoc",
     "SearchBackend",
     "SearchHit",
@@ -42,6 +43,9 @@ def get_backend(settings: dict[str, Any]) -> SearchBackend:
     """The backend named by settings["backend"] (default "whoosh"): Whoosh at
     settings["path"], or PostgreSQL at settings["url"] (tables in settings["schema"]).
 
+    Whoosh only: settings["may_create"], a callable, is asked before an empty index is
+    created where none exists (see WhooshBackend); without it one always is.
+
     Raises ValueError for an unknown name, so a typo in configuration fails at start-up
     rather than on the first search.
     """
@@ -52,7 +56,7 @@ def get_backend(settings: dict[str, Any]) -> SearchBackend:
         path = settings.get("path")
         if not path:
             raise ValueError("the whoosh search backend needs a 'path'")
-        return WhooshBackend(path)
+        return WhooshBackend(path, may_create=settings.get("may_create"))
     if name == "postgres":
         from search_index.postgres_backend import PostgresBackend
         from search_index.postgres_schema import DEFAULT_SCHEMA

@@ -36,6 +36,22 @@ class SearchBackend(Protocol):
     def close(self) -> None:
         """Release files and connections; the backend reopens them on next use."""
 
+    def problem(self) -> str | None:
+        """None while the index can be used; else "missing" or "unreadable" (what
+        IndexUnavailable.kind says). Cheap enough for a health probe; never creates an
+        index."""
+
+
+class IndexUnavailable(RuntimeError):
+    """The live index is missing (never built, or deleted) or cannot be read (e.g. a damaged
+    table of contents). Nothing is wrong with the data: answer from the source of truth and
+    rebuild the index from it. `kind` is "missing" or "unreadable"; the message may name
+    files, so show `kind`, never the message, to the public."""
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(f"search index {kind}" + (f": {detail}" if detail else ""))
+        self.kind = kind
+
 
 class DriftCheck:
     """`check` from `schema_outdated` and `indexed_ids`, the same for every backend."""

@@ -251,17 +251,24 @@ class PostgresBackend(DriftCheck):
             self._count(conn, len(seen), absolute=True)
         return len(seen)
 
+    def problem(self) -> str | None:
+        """Always None: the index lives in the database (its tables are made on first use),
+        so there is no directory to lose; a database that is down is /healthz's database
+        check, and it fails every search alike."""
+        return None
+
     @contextmanager
     def sync_lock(self, timeout_s: float) -> Iterator[None]:
         """An advisory lock shared by every process and host using this index, held while
         the app applies its outbox (so two hosts never write one product's old and new
-        state out of order). Raises TimeoutError after `timeout_s`."""
+        state out of order). Raises TimeoutError after `timeout_s`; with 0, after one try
+        (request paths never wait for it)."""
         key = lock_key(self.schema, "sync")
         deadline = time.monotonic() + timeout_s
         with self.engine.connect() as conn:
             while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
                 conn.commit()
-                if time.monotonic() > deadline:
+                if time.monotonic() >= deadline:
                     raise TimeoutError(f"search sync lock busy for {timeout_s}s")
                 time.sleep(SYNC_LOCK_POLL_S)
             conn.commit()

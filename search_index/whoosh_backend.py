@@ -18,6 +18,14 @@ commit from any process) only opens the new segments, and all per-version sets l
 IndexView. Whoosh readers are not thread-safe, so reads take an instance lock; a query takes
 a few milliseconds. Ranking is computed by this package from the posting sets, not by
 Whoosh's scorer (see whoosh_rank.py for why and how).
+
+A lost or damaged index: every operation reads CURRENT anyway, so a deleted index directory
+is noticed on the next operation at no extra cost, and a table of contents that cannot be
+read when a generation is opened (a new one, or by a writer) marks that generation damaged
+until CURRENT names another. Both raise IndexUnavailable instead of answering from nothing.
+Where no index exists, an empty one is created on first use only if `may_create()` allows
+it (the app allows it while the database has nothing the index should already hold, so a
+deleted index is never silently replaced by an empty one); `problem()` says which case it is.
 """
 
 from __future__ import annotations
@@ -29,13 +37,15 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from whoosh import index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
 
-from search_index.base import DriftCheck, latest_by_id
+from search_index.base import DriftCheck, IndexUnavailable, latest_by_id
 from search_index.generations import Generations
 from search_index.types import ProductDoc, SearchPage, SearchQuery
 from search_index.whoosh_schema import doc_fields, make_schema
@@ -48,18 +58,43 @@ WRITE_TIMEOUT_S = 60.0
 WRITE_DELAY_S = 0.02
 GEN_LOCK_TIMEOUT_S = 600.0  # a rebuild of a large catalogue holds it for minutes
 _RETRIES = 5
+INDEX_NAME = "MAIN"  # Whoosh's default name of the index inside a generation directory
+
+
+class _TocStorage(FileStorage):
+    """A FileStorage that keeps the table of contents it opened last: Whoosh's TOC.read
+    leaves the file of one it cannot parse open (a ResourceWarning), so it is closed here."""
+
+    last_toc: Any = None
+
+    def open_file(self, name: str, **kwargs: Any) -> Any:
+        opened = super().open_file(name, **kwargs)
+        if name.endswith(".toc"):
+            self.last_toc = opened
+        return opened
+
+    def close_toc(self) -> None:
+        opened, self.last_toc = self.last_toc, None
+        if opened is not None and not opened.is_closed:
+            with contextlib.suppress(Exception):
+                opened.close()
 
 
 class WhooshBackend(DriftCheck):
     """SearchBackend over Whoosh (Whoosh-Reloaded 2.7.5); see the module docstring."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], may_create: Callable[[], bool] | None = None
+    ) -> None:
         self.path = Path(path)
         self._gens = Generations(self.path)
         self._lock = threading.RLock()
         self._gen: str | None = None
         self._segments: OpenSegments | None = None
         self._view: IndexView | None = None
+        self._may_create = may_create
+        # (generation, why) once a generation failed to open; forgotten when CURRENT moves.
+        self._broken: tuple[str, str] | None = None
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -92,10 +127,13 @@ class WhooshBackend(DriftCheck):
         self._gen = None
 
     def _live_generation(self) -> str:
-        """The live generation, creating an empty index on first use (lazily)."""
+        """The live generation, creating an empty index on first use (lazily) when
+        `may_create` allows it; raises IndexUnavailable("missing") when it does not."""
         gen = self._gens.current()
         if gen is not None:
             return gen
+        if self._may_create is not None and not self._may_create():
+            raise IndexUnavailable("missing", f"no live index generation under {self.path}")
         with self._gens.locked(GEN_LOCK_TIMEOUT_S):
             gen = self._gens.current()
             if gen is None:
@@ -106,8 +144,33 @@ class WhooshBackend(DriftCheck):
                 self._gens.publish(gen)
         return gen
 
+    def _check_broken(self, gen: str) -> None:
+        broken = self._broken
+        if broken is not None:
+            if broken[0] == gen:
+                raise IndexUnavailable("unreadable", broken[1])
+            self._broken = None  # CURRENT moved on: a rebuild replaced the damaged one
+
+    def _damaged(self, gen: str, exc: BaseException) -> IndexUnavailable:
+        """Remember `gen` as damaged (see _check_broken) and say so."""
+        detail = f"{gen}: {type(exc).__name__}: {exc}"
+        self._broken = (gen, detail)
+        return IndexUnavailable("unreadable", detail)
+
     def _open(self, gen: str) -> FileIndex:
-        return index.open_dir(str(self.path / gen))
+        """Generation `gen` opened (its table of contents read). OSError is left to the
+        caller, who tells a generation a rebuild retired from a lost one; a table of
+        contents that cannot be parsed raises IndexUnavailable."""
+        self._check_broken(gen)
+        storage = _TocStorage(str(self.path / gen))
+        try:
+            return FileIndex(storage, indexname=INDEX_NAME)
+        except OSError:
+            storage.close_toc()
+            raise
+        except Exception as exc:  # noqa: BLE001 - any parse failure means "unreadable"
+            storage.close_toc()
+            raise self._damaged(gen, exc) from None
 
     def _current_view(self) -> IndexView:
         """A view on the newest index version; the caller holds self._lock.
@@ -118,20 +181,56 @@ class WhooshBackend(DriftCheck):
         for _ in range(_RETRIES):
             gen = self._live_generation()
             try:
+                self._check_broken(gen)
                 if gen != self._gen or self._segments is None:
                     self._release()
                     self._segments = OpenSegments(self._open(gen))
                     self._gen = gen
                 if self._segments.refresh() or self._view is None:
                     self._view = IndexView(self._segments)
-            except OSError:
-                # A rebuild swapped generations and deleted ours between two reads.
+            except IndexUnavailable:
                 self._release()
+                raise
+            except OSError as exc:
+                # A rebuild swapped generations and deleted ours between two reads.
+                self._release_reading()
                 if self._gens.current() != gen:
                     continue
-                raise
+                raise self._damaged(gen, exc) from None
+            except Exception as exc:  # noqa: BLE001 - a newer table of contents is unreadable
+                self._release_reading()
+                raise self._damaged(gen, exc) from None
             return self._view
         raise RuntimeError(f"search index generations kept changing under {self.path}")
+
+    def _release_reading(self) -> None:
+        """_release after a failed read, closing a table of contents it left open."""
+        segments = self._segments
+        self._release()
+        storage = segments.ix.storage if segments is not None else None
+        if isinstance(storage, _TocStorage):
+            storage.close_toc()
+
+    def problem(self) -> str | None:
+        """None while the live index opens; "missing" when there is none (never built, or
+        deleted) and "unreadable" when its table of contents cannot be read. Reads CURRENT
+        and the newest table of contents, opens no segment and never creates an index:
+        cheap enough for a health probe."""
+        with self._lock:
+            for _ in range(_RETRIES):
+                gen = self._gens.current()
+                if gen is None:
+                    return "missing"
+                try:
+                    self._open(gen)
+                except IndexUnavailable as exc:
+                    return exc.kind
+                except OSError as exc:
+                    if self._gens.current() != gen:
+                        continue  # a rebuild swapped generations meanwhile
+                    return self._damaged(gen, exc).kind
+                return None
+            return None
 
     # --- writing -------------------------------------------------------------------------
 
@@ -146,10 +245,10 @@ class WhooshBackend(DriftCheck):
             gen = self._live_generation()
             try:
                 writer = pool_writer(self._open(gen), timeout=WRITE_TIMEOUT_S, delay=WRITE_DELAY_S)
-            except OSError:
+            except OSError as exc:
                 if self._gens.current() != gen:
                     continue
-                raise
+                raise self._damaged(gen, exc) from None
             done = False
             try:
                 if self._gens.current() != gen:
@@ -218,6 +317,7 @@ class WhooshBackend(DriftCheck):
             self._gens.remove_all_but(name)
         with self._lock:
             self._release()
+            self._broken = None
         return count
 
     @staticmethod
@@ -238,11 +338,13 @@ class WhooshBackend(DriftCheck):
 
     def _swap(self, old: str | None, new: str) -> None:
         """Publish `new` while holding the old generation's write lock, so that no writer
-        is between "checked CURRENT" and "committed" on the generation being retired."""
+        is between "checked CURRENT" and "committed" on the generation being retired. The
+        lock is taken without reading the old table of contents, which may be damaged (the
+        reason for this rebuild)."""
         if old is None:
             self._gens.publish(new)
             return
-        lock = self._open(old).lock("WRITELOCK")
+        lock = FileStorage(str(self.path / old)).lock(f"{INDEX_NAME}_WRITELOCK")
         if not try_for(lock.acquire, timeout=WRITE_TIMEOUT_S, delay=WRITE_DELAY_S):
             raise LockError(f"a writer held {old} for {WRITE_TIMEOUT_S}s; rebuild not swapped")
         try:

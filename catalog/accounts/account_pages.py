@@ -5,17 +5,22 @@ refusals and limits."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import to_user_timezone
 from flask_login import login_user
 from werkzeug.routing import BuildError
 
 from catalog.accounts import accounts
+from catalog.accounts.password_sign_in import SignInDelayed
 from catalog.models import User
 from catalog.platform import tokens
+from catalog.web.too_many import wait_text
 
 PRODUCER_HOME = "/co-so-cua-toi/"
 
@@ -60,6 +65,29 @@ def sign_in(user: User, remember: bool = False) -> None:
     """A fresh session: nothing from before signing in carries over."""
     session.clear()
     login_user(user, remember=remember)
+
+
+def stay_signed_in(user: User) -> None:
+    """After the user's sessions were ended on purpose (a new password, "sign out
+    everywhere"): this browser signs in again under the new session version, keeping its
+    remember-me cookie if it had one; every other browser must sign in again."""
+    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    sign_in(user, remember=cookie in request.cookies)
+
+
+def sign_in_delayed(form: Any, exc: SignInDelayed) -> ResponseReturnValue:
+    """The sign-in form, as typed, answering 429 while attempts for this address must wait.
+    The same words whether or not the address has an account."""
+    seconds = exc.seconds_left()
+    wait = wait_text(math.ceil(seconds / 60) * 60, translate=False)
+    at = to_user_timezone(exc.until).strftime("%H:%M")
+    form.form_errors.append(
+        "Địa chỉ e-mail này vừa bị nhập sai mật khẩu nhiều lần, nên để bảo vệ tài khoản, lần "
+        f"đăng nhập tiếp theo cần chờ. Vui lòng thử lại sau khoảng {wait} (từ {at}). Nếu quên "
+        "mật khẩu, bạn có thể đặt lại mật khẩu ngay bây giờ."
+    )
+    html = render_template("account/login.html", form=form)
+    return html, 429, {"Retry-After": str(seconds)}
 
 
 def message_page(

@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 
-from catalog.accounts import accounts
+from catalog.accounts import accounts, known_devices, password_sign_in, sessions
 from catalog.accounts.account_pages import (
     email_key,
     home_for,
@@ -23,6 +23,7 @@ from catalog.accounts.account_pages import (
     rate_setting,
     safe_next,
     sign_in,
+    sign_in_delayed,
 )
 from catalog.accounts.email_addresses import EmailRefused
 from catalog.accounts.forms import (
@@ -199,18 +200,28 @@ def login() -> ResponseReturnValue:
         return redirect(safe_next(request.args.get("next")) or home_for(current_user))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        email = form.email.data
+        try:
+            user = password_sign_in.authenticate(
+                email, form.password.data, known_device=known_devices.knows(email)
+            )
+        except password_sign_in.SignInDelayed as exc:
+            return sign_in_delayed(form, exc)
         if user is None:
             form.form_errors.append(BAD_LOGIN)
         else:
             sign_in(user, remember=bool(form.remember.data))
             flash("Bạn đã đăng nhập.", "success")
-            return redirect(safe_next(form.next.data) or home_for(user))
+            landing = redirect(safe_next(form.next.data) or home_for(user))
+            return known_devices.remember(landing, email)
     return form_page("account/login.html", form)
 
 
 @bp.post("/dang-xuat")
 def logout() -> ResponseReturnValue:
+    """Signing out ends this session and every copy of its cookies (sessions.sign_out)."""
+    if current_user.is_authenticated:
+        sessions.sign_out(current_user._get_current_object())
     # Clear first: logout_user() then marks the remember-me cookie for deletion.
     session.clear()
     logout_user()
@@ -249,7 +260,8 @@ def reset_password(token: str) -> ResponseReturnValue:
             "Đã đặt mật khẩu mới. Mọi phiên đăng nhập cũ của tài khoản đã được đăng xuất.",
             "success",
         )
-        return redirect(home_for(user))
+        # Following the link proved the mailbox: this browser is the owner's from now on.
+        return known_devices.remember(redirect(home_for(user)), user.email)
     return form_page("account/reset_password.html", form)
 
 

@@ -14,7 +14,9 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from catalog.accounts import sign_in_throttle
 from catalog.accounts.email_addresses import account_email, normalize_email
+from catalog.accounts.sessions import end_sessions
 from catalog.database import write_transaction
 from catalog.errors import Invalid
 from catalog.extensions import db
@@ -80,7 +82,7 @@ def _validity() -> str:
 
 
 def _stamp(user: User) -> int:
-    """The whole second of the last password change: sessions and reset links carry it."""
+    """The whole second of the last password change: reset links carry it."""
     return int(user.password_changed_at.timestamp())
 
 
@@ -215,20 +217,24 @@ def reset_password(token: str, new_password: str) -> User:
     with write_transaction():
         user = user_for_reset(token)
         _set_password(user, new_password)
-        # Following the link proves the address belongs to the user.
+        # Following the link proves the address belongs to the user, who may sign in at
+        # once: wrong passwords typed for the address before are forgotten.
         user.email_verified_at = user.email_verified_at or utcnow()
+        sign_in_throttle.clear(sign_in_throttle.keys_for(user.email))
         audit.record(user, "account.reset_password", "user", user.id)
     return user
 
 
 def _set_password(user: User, password: str) -> None:
+    """A new password: reset links and every session issued before end with the old one."""
     user.password_hash = hash_password(password)
     user.password_changed_at = _next_stamp(user.password_changed_at)
+    end_sessions(user)
 
 
 def _next_stamp(previous: datetime | None) -> datetime:
-    """Now, but always in a later whole second than `previous`: sessions and reset links
-    compare whole seconds, and a change within the same second must still invalidate them."""
+    """Now, but always in a later whole second than `previous`: reset links compare whole
+    seconds, and a change within the same second must still invalidate them."""
     now = utcnow()
     if previous is not None and int(now.timestamp()) <= int(previous.timestamp()):
         now = previous.replace(microsecond=0) + timedelta(seconds=1)
@@ -247,6 +253,7 @@ def set_password_by_operator(email: str, password: str) -> User:
         if user is None:
             raise AccountError("Không có tài khoản nào với địa chỉ e-mail này.")
         _set_password(user, password)
+        sign_in_throttle.clear(sign_in_throttle.keys_for(user.email))
         audit.record(None, "account.set_password", "user", user.id, reason="dòng lệnh")
     return user
 

@@ -8,8 +8,9 @@ from wtforms import BooleanField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 
 from catalog.platform import geo
+from catalog.web.edit_conflicts import VersionedForm
 from catalog.web.fields import radio_choice
-from catalog.web.forms_common import Form, email_field
+from catalog.web.forms_common import email_field
 
 ROLE_LABELS = {"official": "Cán bộ (theo tỉnh, thành phố)", "admin": "Quản trị viên (toàn quốc)"}
 
@@ -25,7 +26,7 @@ def _province_ids(values: Any) -> list[int]:
     return result
 
 
-class StaffForm(Form):
+class StaffForm(VersionedForm):
     role = radio_choice("Vai trò", ROLE_LABELS.items(), "Vui lòng chọn vai trò.")
     provinces = SelectMultipleField(
         "Tỉnh, thành phố phụ trách",

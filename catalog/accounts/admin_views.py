@@ -12,12 +12,14 @@ from flask_login import current_user
 from catalog.accounts import staff
 from catalog.accounts.admin_forms import ROLE_LABELS, NewStaffForm, StaffForm
 from catalog.accounts.users import STAFF_ROLES
+from catalog.errors import EditConflict
 from catalog.extensions import db
 from catalog.models import User
 from catalog.platform import geo
 from catalog.web.blueprints import official as bp
+from catalog.web.edit_conflicts import guard, show_conflict
 from catalog.web.forms_errors import show_refusal
-from catalog.web.params import choice
+from catalog.web.params import choice, id_param
 from catalog.web.security import role_required
 
 admin_required = role_required("admin")
@@ -27,9 +29,9 @@ admin_required = role_required("admin")
 @admin_required
 def users() -> ResponseReturnValue:
     role = choice(request.args, "vai_tro", STAFF_ROLES, "")
-    raw = request.args.get("tinh", "")
     provinces = geo.all_provinces()
-    province_id = int(raw) if raw.isdigit() and int(raw) in {p.id for p in provinces} else None
+    province_id = id_param(request.args, "tinh")
+    province_id = province_id if province_id in {p.id for p in provinces} else None
     return render_template(
         "official/users.html",
         people=staff.staff_list(role, province_id),
@@ -70,25 +72,23 @@ def user_edit(user_id: int) -> ResponseReturnValue:
     person = db.session.get(User, user_id)
     if person is None or person.role not in STAFF_ROLES:
         abort(404)
-    form = StaffForm(
-        data={
-            "role": person.role,
-            "provinces": [p.id for p in person.provinces],
-            "active": person.active,
-        }
-    )
+    form = _staff_form(person)
     status = 200
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
             try:
-                staff.update(
-                    current_user,
-                    user_id,
-                    role=form.role.data,
-                    province_ids=form.province_ids(),
-                    active=form.active.data,
-                )
+                with guard(form, person):
+                    staff.update(
+                        current_user,
+                        user_id,
+                        role=form.role.data,
+                        province_ids=form.province_ids(),
+                        active=form.active.data,
+                    )
+            except EditConflict as exc:
+                show_conflict(form, person, current=lambda: _staff_form(person, formdata=None))
+                status = exc.status
             except LookupError:
                 abort(404)
             except staff.StaffError as exc:
@@ -97,3 +97,10 @@ def user_edit(user_id: int) -> ResponseReturnValue:
                 flash(f"Đã cập nhật tài khoản {person.email}.", "success")
                 return redirect(url_for("official.users"))
     return render_template("official/user_form.html", form=form, person=person), status
+
+
+def _staff_form(person: User, **kwargs: object) -> StaffForm:
+    """The account's form: as posted, or (formdata=None) as the account is now, opened at
+    its current version."""
+    values = {"role": person.role, "provinces": [p.id for p in person.provinces]}
+    return StaffForm(data={**values, "active": person.active, "version": person.version}, **kwargs)

@@ -94,6 +94,15 @@ class ResetPasswordForm(Form):
     confirm = _confirm("Nhập lại mật khẩu mới")
 
 
+class ChangePasswordForm(Form):
+    """The account page: the current password proves it is the owner, not a borrowed
+    session; the new one is typed twice."""
+
+    current_password = _current_password("Mật khẩu hiện tại")
+    password = _new_password("Mật khẩu mới")
+    confirm = _confirm("Nhập lại mật khẩu mới")
+
+
 class AcceptInvitationForm(Form):
     """A new account for an invited colleague."""
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from catalog.accounts import accounts
+from catalog.accounts.sessions import end_sessions
 from catalog.accounts.users import STAFF_ROLES, UserError, create_staff
 from catalog.database import write_transaction
 from catalog.extensions import db
@@ -78,7 +79,11 @@ def update(
         user.provinces = provinces
         user.active = active
         after = _state(user)
+        if (after["role"], after["active"]) != (before["role"], before["active"]):
+            # A new role or a deactivation must not wait for old sessions to expire.
+            end_sessions(user)
         if after != before:
+            user.bump_version()  # an admin's form opened before this is now stale (409)
             audit.record(admin, "user.update", "user", user.id, before=before, after=after)
     return user
 

@@ -11,6 +11,7 @@ import secrets
 
 from catalog.accounts import accounts
 from catalog.accounts.email_addresses import EmailRefused, account_email
+from catalog.accounts.sessions import end_sessions
 from catalog.database import write_transaction
 from catalog.errors import Invalid
 from catalog.extensions import db
@@ -50,6 +51,10 @@ def create_staff(
     with write_transaction():
         user = existing or User(email=email, display_name=email.split("@")[0])
         before = None if existing is None else {"role": user.role}
+        if existing is not None and existing.role != role:
+            end_sessions(user)  # sessions signed in under the old role end
+        if existing is not None:
+            user.bump_version()  # re-scoped: an admin's open form of it is now stale
         user.role = role
         user.provinces = provinces
         user.email_verified_at = user.email_verified_at or utcnow()

@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "account.reset_password": "Đặt lại mật khẩu",
     "account.change_password": "Đổi mật khẩu",
     "account.set_password": "Đặt mật khẩu (dòng lệnh)",
+    "account.sign_out_everywhere": "Đăng xuất khỏi mọi thiết bị",
     "account.invite": "Mời đồng nghiệp",
     "account.accept_invitation": "Nhận lời mời",
     "account.accept_handover": "Nhận bàn giao hồ sơ",

@@ -10,16 +10,10 @@ from catalog.catalogue.search_params import parse_search
 from catalog.models import Product
 from catalog.platform.links import absolute_url
 from catalog.web import params
-from catalog.web.api_http import DEFAULT_PER_PAGE, ID, paginated
+from catalog.web.api_http import DEFAULT_PER_PAGE, paginated
 from catalog.web.blueprints import api as bp
-from catalog.web.error_pages import render_error
 
 API_PER_PAGE = DEFAULT_PER_PAGE
-
-
-@bp.errorhandler(params.ParamError)
-def _bad_param(exc: params.ParamError) -> ResponseReturnValue:
-    return render_error(400, exc.message)
 
 
 def product_json(product: Product) -> dict:
@@ -64,7 +58,7 @@ def products() -> ResponseReturnValue:
     )
 
 
-@bp.get(f"/products/<{ID}:product_id>")
+@bp.get("/products/<int:product_id>")
 def product(product_id: int) -> ResponseReturnValue:
     item = browse.get_public_product_by_id(product_id)
     if item is None:

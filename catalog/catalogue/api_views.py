@@ -15,8 +15,9 @@ from catalog.catalogue.search_params import province_param
 from catalog.models import PRODUCER_TYPES, Campaign, Category, Producer, Province
 from catalog.platform import geo
 from catalog.platform.links import absolute_url
+from catalog.platform.numbers import row_id
 from catalog.web import params
-from catalog.web.api_http import ID, page_args, paginated
+from catalog.web.api_http import page_args, paginated
 from catalog.web.blueprints import api as bp
 from catalog.web.lookup import or_404
 
@@ -76,7 +77,7 @@ def producers() -> ResponseReturnValue:
     return paginated([producer_json(p, counts.get(p.id, 0)) for p in items], total, page, per_page)
 
 
-@bp.get(f"/producers/<{ID}:producer_id>")
+@bp.get("/producers/<int:producer_id>")
 def producer(producer_id: int) -> ResponseReturnValue:
     item = or_404(api_reads.get_public_producer(producer_id))
     product_ids = api_reads.public_product_ids(item.id)
@@ -118,8 +119,9 @@ def provinces() -> ResponseReturnValue:
 def province(province: str) -> ResponseReturnValue:
     """By slug (bac-ninh) or official code (24)."""
     item = browse.get_province(province)
-    if item is None and province.isdigit():
-        item = next((p for p in geo.all_provinces() if p.id == int(province)), None)
+    code = row_id(province)
+    if item is None and code is not None:
+        item = next((p for p in geo.all_provinces() if p.id == code), None)
     item = or_404(item)
     return jsonify(province_json(item, browse.province_counts().get(item.id, 0)))
 
@@ -175,7 +177,7 @@ def campaigns() -> ResponseReturnValue:
     return paginated([campaign_json(c, ids[c.id]) for c in items], total, page, per_page)
 
 
-@bp.get(f"/campaigns/<{ID}:campaign_id>")
+@bp.get("/campaigns/<int:campaign_id>")
 def campaign(campaign_id: int) -> ResponseReturnValue:
     item = or_404(api_reads.get_public_campaign(campaign_id))
     product_ids = api_reads.campaign_product_ids([item.id])[item.id]

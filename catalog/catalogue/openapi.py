@@ -12,7 +12,8 @@ from flask.typing import ResponseReturnValue
 from catalog.catalogue.openapi_schemas import SCHEMAS, Schema, ref
 from catalog.models import OCOP_STARS, PRODUCER_TYPES
 from catalog.platform import geo
-from catalog.web.api_http import DEFAULT_PER_PAGE, MAX_AGE_S, MAX_ID, MAX_PER_PAGE
+from catalog.platform.numbers import MAX_ID
+from catalog.web.api_http import DEFAULT_PER_PAGE, MAX_AGE_S, MAX_PER_PAGE
 from catalog.web.blueprints import api as bp
 from catalog.web.params import MAX_PAGE
 from search_index.types import SORTS

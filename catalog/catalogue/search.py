@@ -2,6 +2,11 @@
 
 The backend returns ids, highlights and facet counts; the database stays the truth, so a
 product hidden a moment ago is dropped here even if the index has not caught up yet.
+
+Every caller (the search page, the API, open data, autocomplete) comes through here, so
+all of them keep working when the index is missing or damaged: the answer then comes from
+the database (search_fallback.py, `SearchResults.source == "database"`) while the index is
+rebuilt in the background (platform/search_repair.py).
 """
 
 from __future__ import annotations
@@ -10,11 +15,11 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from catalog.catalogue import browse
+from catalog.catalogue import browse, search_fallback
 from catalog.models import Product
-from catalog.platform import geo
+from catalog.platform import geo, search_repair, search_sync
 from catalog.platform.search_sync import backend
-from search_index import SearchPage, SearchQuery
+from search_index import IndexUnavailable, SearchPage, SearchQuery
 from search_index.types import FacetCount
 
 
@@ -31,6 +36,8 @@ class SearchResults:
     page: SearchPage
     products: list[Product]
     facets: dict[str, list[Facet]] = field(default_factory=dict)
+    # "index", or "database" while the index is unavailable (see the module docstring)
+    source: str = "index"
 
     @property
     def total(self) -> int:
@@ -50,9 +57,25 @@ class SearchResults:
 
 
 def run_search(query: SearchQuery) -> SearchResults:
-    page = backend().search(query)
+    source = "index"
+    try:
+        page = backend().search(query)
+    except IndexUnavailable as exc:
+        search_sync.index_unavailable(exc)
+        page, source = search_fallback.search(query), "database"
+    else:
+        _index_answered()
     products = browse.load_in_order(page.ids)
-    return SearchResults(query=query, page=page, products=products, facets=_label(page.facets))
+    facets = _label(page.facets)
+    return SearchResults(query=query, page=page, products=products, facets=facets, source=source)
+
+
+def _index_answered() -> None:
+    """End an incident this process had (another process rebuilt the index) and drop the
+    fallback's copy of the catalogue (two dictionary look-ups when there is none)."""
+    if search_repair.active() is not None:
+        search_repair.resolve()
+    search_fallback.forget()
 
 
 def _label(facets: dict[str, tuple[FacetCount, ...]]) -> dict[str, list[Facet]]:
@@ -75,4 +98,10 @@ def _label(facets: dict[str, tuple[FacetCount, ...]]) -> dict[str, list[Facet]]:
 def autocomplete(prefix: str, limit: int = 8) -> list[str]:
     if not prefix.strip():
         return []
-    return backend().autocomplete(prefix, limit)
+    try:
+        names = backend().autocomplete(prefix, limit)
+    except IndexUnavailable as exc:
+        search_sync.index_unavailable(exc)
+        return search_fallback.autocomplete(prefix, limit)
+    _index_answered()
+    return names

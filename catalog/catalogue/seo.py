@@ -38,6 +38,7 @@ from catalog.models.visibility import (
     story_is_public,
 )
 from catalog.platform.images import SIZES, fit_size
+from catalog.web import params
 
 # Sitemaps may hold at most 50,000 URLs (sitemaps.org); past that, an index of several files.
 SITEMAP_MAX_URLS = 50_000
@@ -85,7 +86,7 @@ def is_private_path(path: str) -> bool:
 
 def canonical_query(endpoint: str | None, args: Any) -> list[tuple[str, str]]:
     """The query parameters a page keeps in its canonical URL (policy in the module doc)."""
-    page = _page(args.get("page"))
+    page = params.page_number(args)
     if endpoint == SEARCH_ENDPOINT:
         text = " ".join((args.get("q") or "").split())[:200]
         pairs = [("q", text)] if text else []
@@ -95,10 +96,6 @@ def canonical_query(endpoint: str | None, args: Any) -> list[tuple[str, str]]:
     if any(args.get(name) for name in FILTER_PARAMS):
         return []
     return [("page", str(page))] if page > 1 else []
-
-
-def _page(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 6 else 1
 
 
 def robots_txt(sitemap_url: str) -> str:

@@ -2,19 +2,22 @@
 
 A scan is a PDF (recognised by its `%PDF-` magic bytes, not by the name or the type the
 browser claims) or a photo that decodes fully through the image pipeline's restricted
-parsers. It is stored by content hash as ``certificates/<sha256>.<ext>`` in the private
-storage (``instance/private/`` or the bucket's ``private/``), which no route serves except
-the officials' viewer; the name the user gave is never used.
+parsers and fits the image pipeline's SCAN_LIMITS (a readable document: at least 400 px on
+its short side, at most 50 megapixels). It is stored by content hash as
+``certificates/<sha256>.<ext>`` in the private storage (``instance/private/`` or the bucket's
+``private/``), which no route serves except the officials' viewer; the name the user gave is
+never used.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from flask import current_app
 
-from catalog.platform.images import DEFAULT_MAX_BYTES, ImageRejected, decode
+from catalog.platform.images import DEFAULT_MAX_BYTES, SCAN_LIMITS, ImageRejected, decode
 from catalog.platform.private_files import PrivateFolder, read_upload
 from catalog.storage import StoredObject
 
@@ -65,14 +68,24 @@ def _kind(data: bytes) -> str:
     if kind is None:
         raise ScanRejected("Chỉ nhận bản chụp dạng PDF, JPEG, PNG hoặc WebP.")
     try:
-        decode(data)  # the whole picture must decode: no truncated files, no bombs
+        # The whole picture must decode (no truncated files, no bombs) and be a readable
+        # document: SCAN_LIMITS, the scans' own rule in the image pipeline.
+        decode(data, SCAN_LIMITS)
     except ImageRejected as exc:
         raise ScanRejected(str(exc)) from exc
     return kind
 
 
-def store_scan(source: IO[bytes] | bytes, *, max_bytes: int | None = None) -> str:
-    """Validate and store a scan; returns its stored name ("<sha256>.<ext>")."""
+@dataclass(frozen=True)
+class StoredScan:
+    """A stored scan: its stored name ("<sha256>.<ext>") and its size in bytes."""
+
+    name: str
+    size: int
+
+
+def store_scan(source: IO[bytes] | bytes, *, max_bytes: int | None = None) -> StoredScan:
+    """Validate and store a scan (StorageError: nothing half-stored)."""
     limit = max_bytes or current_app.config.get("MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES)
     data = read_upload(source, limit, ScanRejected)
-    return SCANS.store(data, _kind(data))  # StorageError: nothing half-stored
+    return StoredScan(SCANS.store(data, _kind(data)), len(data))

@@ -34,7 +34,7 @@ from catalog.platform import audit, outbox
 from catalog.platform.clock import utcnow
 from catalog.platform.search_sync import backend
 from catalog.review.decision_steps import MAX_NOTE, EntryNotFound, ModerationError, check_scope
-from search_index import SearchQuery
+from search_index import IndexUnavailable, SearchQuery
 
 __all__ = [
     "CertificateData",
@@ -341,9 +341,14 @@ def expiring(official: User, today: date | None = None) -> list[OcopCertificate]
 
 
 def _indexed_with_stars(stars: int) -> set[int]:
+    """What the index holds; a lost index holds nothing, so every starred product is queued
+    and applying the outbox rebuilds the index (search_sync)."""
     search, ids, page = backend(), set(), 1
     while True:
-        result = search.search(SearchQuery(stars=(stars,), page=page, per_page=100))
+        try:
+            result = search.search(SearchQuery(stars=(stars,), page=page, per_page=100))
+        except IndexUnavailable:
+            return set()
         ids.update(result.ids)
         if page * result.per_page >= result.total:
             return ids

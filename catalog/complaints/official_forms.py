@@ -9,12 +9,13 @@ from wtforms.fields.choices import SelectChoice
 
 from catalog.complaints.complaint_handling import CLOSED, NOTE_MAX, REPLY_MAX, next_statuses
 from catalog.models import COMPLAINT_STATES, Complaint
+from catalog.web.edit_conflicts import VersionedForm
 from catalog.web.forms_common import Form, max_len, multiline_filter, required
 
 KEEP = "Giữ nguyên trạng thái (chỉ gửi trả lời hoặc ghi chú)"
 
 
-class HandleForm(Form):
+class HandleForm(VersionedForm):
     # Only the allowed next statuses are offered, but any posted value goes to the service,
     # whose refusal ("cannot move from … to …") is clearer than "not a valid choice".
     status = RadioField("Trạng thái mới", default="", validate_choice=False)
@@ -31,6 +32,10 @@ class HandleForm(Form):
 
     def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.offer(complaint)
+
+    def offer(self, complaint: Complaint) -> None:
+        """The statuses the complaint may move to from where it is now."""
         choices = [SelectChoice("", KEEP)]
         for status in next_statuses(complaint):
             label = COMPLAINT_STATES[status]

@@ -11,13 +11,15 @@ from flask_login import current_user
 
 from catalog.complaints import complaint_handling, complaint_list
 from catalog.complaints.complaints import ComplaintError
-from catalog.complaints.official_forms import HandleForm, HideForm
+from catalog.complaints.official_forms import KEEP, HandleForm, HideForm
+from catalog.errors import EditConflict
 from catalog.models import COMPLAINT_KINDS, COMPLAINT_STATES, Complaint
 from catalog.models.statuses import ProductStatus
 from catalog.web.blueprints import official as bp
+from catalog.web.edit_conflicts import Difference, guard, show_conflict, stamp
 from catalog.web.forms_errors import show_refusal
 from catalog.web.official_access import official_required
-from catalog.web.params import choice
+from catalog.web.params import choice, page_number
 
 SORTS = {"moi-nhat": "Mới nhất trước", "cu-nhat": "Cũ nhất trước"}
 
@@ -28,13 +30,12 @@ def complaints_list() -> ResponseReturnValue:
     status = choice(request.args, "trang-thai", COMPLAINT_STATES, "")
     kind = choice(request.args, "loai", COMPLAINT_KINDS, "")
     sort = choice(request.args, "sap-xep", SORTS, "moi-nhat")
-    page = request.args.get("trang", "1")
     listing = complaint_list.list_for(
         current_user,
         status=status,
         kind=kind,
         oldest_first=sort == "cu-nhat",
-        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+        page=page_number(request.args, name="trang"),
     )
     return render_template(
         "official/complaints.html",
@@ -72,18 +73,34 @@ def complaint_detail(complaint_id: int) -> ResponseReturnValue:
     complaint = _load(complaint_id)
     form = HandleForm(complaint=complaint)
     if request.method == "GET":
-        return _page(complaint, form, HideForm(formdata=None))
+        return _page(complaint, stamp(form, complaint), HideForm(formdata=None))
     if form.validate_on_submit():
         try:
-            complaint_handling.handle(
-                current_user, complaint_id, form.status.data, form.reply.data, form.note.data
-            )
+            with guard(form, complaint):
+                complaint_handling.handle(
+                    current_user, complaint_id, form.status.data, form.reply.data, form.note.data
+                )
+        except EditConflict as exc:
+            _show_conflict(form, complaint)
+            return _page(complaint, form, HideForm(formdata=None), exc.status)
         except ComplaintError as exc:
             show_refusal(form, exc)
         else:
             flash("Đã ghi nhận.", "success")
             return redirect(url_for("official.complaint_detail", complaint_id=complaint_id))
     return _page(complaint, form, HideForm(formdata=None), 422)
+
+
+def _show_conflict(form: HandleForm, complaint: Complaint) -> None:
+    """Someone handled the complaint since this form was opened: its status now beside the
+    one chosen, the reply and note kept, the next steps offered from where it is now."""
+    chosen = COMPLAINT_STATES.get(form.status.data or "", KEEP)
+    show_conflict(
+        form,
+        complaint,
+        rows=lambda: [Difference("Trạng thái", complaint.status_label, chosen)],
+    )
+    form.offer(complaint)
 
 
 @bp.post("/phan-anh/<int:complaint_id>/an-san-pham")
@@ -99,4 +116,5 @@ def complaint_hide(complaint_id: int) -> ResponseReturnValue:
         else:
             flash("Đã ẩn sản phẩm khỏi trang công khai.", "success")
             return redirect(url_for("official.complaint_detail", complaint_id=complaint_id))
-    return _page(complaint, HandleForm(formdata=None, complaint=complaint), form, 422)
+    handle = stamp(HandleForm(formdata=None, complaint=complaint), complaint)
+    return _page(complaint, handle, form, 422)

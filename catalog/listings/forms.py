@@ -10,6 +10,7 @@ from wtforms import BooleanField, Field, SelectField, ValidationError
 from catalog.listings import profiles
 from catalog.listings.listing_values import EDITABLE
 from catalog.models import OCOP_STARS, PRODUCER_TYPES
+from catalog.web.edit_conflicts import VersionedForm
 from catalog.web.fields import (
     DateTextField,
     PriceField,
@@ -32,7 +33,7 @@ from catalog.web.forms_common import (
 )
 
 
-class ProfileForm(Form):
+class ProfileForm(VersionedForm):
     name = text_field(
         "Tên cơ sở",
         required=True,
@@ -147,7 +148,7 @@ def stars_field() -> Any:
     return id_select("Hạng sao OCOP", choices=STAR_CHOICES)
 
 
-class ListingForm(Form):
+class ListingForm(VersionedForm):
     name = product_name_field("Chè Tân Cương đặc biệt")
     category_id = id_select("Nhóm sản phẩm OCOP")
     description = product_description_field(

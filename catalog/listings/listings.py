@@ -7,7 +7,9 @@ approved, rejected or changes_requested) until an official approves it. Every tr
 one write transaction with an audit entry and an index outbox row, so search follows.
 
 What a listing holds and still lacks is in listing_values.py, its files in
-listing_uploads.py, how it is labelled for the producer in listing_status.py.
+listing_uploads.py (photos that do not fit are left out and named in `notes`, the others
+kept), the producer's quotas in quotas.py, how it is labelled for the producer in
+listing_status.py.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from sqlalchemy import select
 
 from catalog.database import write_transaction
 from catalog.extensions import db
+from catalog.listings import quotas
 from catalog.listings.listing_uploads import (
+    PhotoBatch,
     Upload,
     merge_photos,
     store_certificate_scan,
@@ -80,20 +84,54 @@ def _check_producer(user: User) -> Producer:
 # -- transitions ---------------------------------------------------------------------------
 
 
+def _ledger(producer_id: int, photos: Sequence[Upload], scan: Upload | None) -> quotas.Ledger:
+    """The producer's quota ledger for this request (an empty one when no file came)."""
+    if photos or scan is not None:
+        return quotas.Ledger.of(producer_id)
+    return quotas.Ledger(producer_id)
+
+
+def _note(notes: list[str] | None, batch: PhotoBatch) -> None:
+    if notes is not None and batch.left_out:
+        notes.append(batch.notice())
+
+
 def create_draft(
     user: User,
     values: dict[str, Any],
     *,
     photos: Sequence[Upload] = (),
     scan: Upload | None = None,
+    notes: list[str] | None = None,
 ) -> Product:
+    """A new draft with the photos that fit (the others named in `notes`); QuotaExceeded
+    once the producer created today's allowance of listings, before any file is stored."""
     producer = _check_producer(user)
     name = clean_text(values.get("name"))
     if not name:
         raise ListingError("Vui lòng nhập tên sản phẩm.", field="name")
-    images = store_photos(photos, 0, name)
-    scan_name = store_certificate_scan(scan)
+    quotas.check_new_listing(producer.id)
+    ledger = _ledger(producer.id, photos, scan)
+    with ledger.kept():
+        scan_name = store_certificate_scan(ledger, scan)
+        batch = store_photos(ledger, photos, 0, name)
+        product = _insert_draft(user, producer, name, values, batch.entries, scan_name, ledger)
+    _note(notes, batch)
+    return product
+
+
+def _insert_draft(
+    user: User,
+    producer: Producer,
+    name: str,
+    values: dict[str, Any],
+    images: list[dict],
+    scan_name: str | None,
+    ledger: quotas.Ledger,
+) -> Product:
     with write_transaction():
+        quotas.check_new_listing(producer.id)  # again, under the write lock: no two tabs
+        ledger.write()
         product = Product(
             name=name,
             name_key=normalize_key(name),
@@ -121,26 +159,42 @@ def update(
     *,
     photos: Sequence[Upload] = (),
     scan: Upload | None = None,
+    notes: list[str] | None = None,
 ) -> Product:
-    """Save the producer's edit: in place before publication, as a pending change after."""
+    """Save the producer's edit: in place before publication, as a pending change after,
+    with the photos that fit (the others named in `notes`)."""
     _check_editable(user, product)
     current = working_copy(product)
-    images = store_photos(photos, len(current["images"]), values.get("name") or product.name)
-    scan_name = store_certificate_scan(scan)
-    new_values = dict(values)
-    if scan_name:
-        new_values["certificate_scan"] = scan_name
-    if images:
-        new_values["images"] = merge_photos(current["images"], images)
-    _save(user, product, new_values, "listing.edit")
+    ledger = _ledger(product.producer_id, photos, scan)
+    with ledger.kept():
+        scan_name = store_certificate_scan(ledger, scan)
+        batch = store_photos(
+            ledger, photos, len(current["images"]), values.get("name") or product.name
+        )
+        new_values = dict(values)
+        if scan_name:
+            new_values["certificate_scan"] = scan_name
+        if batch.entries:
+            new_values["images"] = merge_photos(current["images"], batch.entries)
+        _save(user, product, new_values, "listing.edit", ledger)
+    _note(notes, batch)
     return product
 
 
-def _save(user: User, product: Product, values: dict[str, Any], action: str) -> None:
-    """One write: the new working copy, in place or as the pending change."""
+def _save(
+    user: User,
+    product: Product,
+    values: dict[str, Any],
+    action: str,
+    ledger: quotas.Ledger | None = None,
+) -> None:
+    """One write: the new working copy, in place or as the pending change (and the files
+    this request stored, in the producer's ledger)."""
     if len(values.get("images") or ()) > MAX_PHOTOS:
         raise ListingError(f"Mỗi sản phẩm có tối đa {MAX_PHOTOS} ảnh.", field="photos")
     with write_transaction():
+        if ledger is not None:
+            ledger.write()
         before = working_copy(product)
         if values.get("name"):
             _check_unique_name(product, values["name"])
@@ -284,9 +338,13 @@ def add_photo(user: User, product: Product, source: Any, alt: str = "") -> Produ
     """Append one photo (bytes or a stream) to the listing, captioned `alt`."""
     _check_editable(user, product)
     current = working_copy(product)
-    (entry,) = store_photos([Upload(source)], len(current["images"]), product.name)
-    entry["alt"] = clean_text(alt)[:MAX_ALT] or entry["alt"]
-    _save(user, product, {"images": merge_photos(current["images"], [entry])}, "listing.photos")
+    ledger = quotas.Ledger.of(product.producer_id)
+    with ledger.kept():
+        batch = store_photos(ledger, [Upload(source)], len(current["images"]), product.name)
+        (entry,) = batch.entries
+        entry["alt"] = clean_text(alt)[:MAX_ALT] or entry["alt"]
+        images = merge_photos(current["images"], [entry])
+        _save(user, product, {"images": images}, "listing.photos", ledger)
     return product
 
 

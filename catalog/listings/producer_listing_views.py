@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from catalog.errors import EditConflict
 from catalog.listings import listing_status, listing_values, listings
 from catalog.listings.forms import ListingForm
 from catalog.listings.listing_uploads import Upload, upload_of
@@ -18,8 +19,9 @@ from catalog.models import Product, User
 from catalog.models.statuses import ProductStatus, ReviewState
 from catalog.platform import geo
 from catalog.web.blueprints import producer as bp
+from catalog.web.edit_conflicts import guard, show_conflict, stamp
 from catalog.web.fields import options
-from catalog.web.forms_errors import form_page, show_refusal_or_flash
+from catalog.web.forms_errors import form_page, show_refusal, show_refusal_or_flash
 from catalog.web.producer_access import producer_required
 
 PHOTO_ACTIONS = {"len": -1, "xuong": 1}
@@ -59,7 +61,7 @@ def _form_for(product: Product) -> ListingForm:
         values["certificate_expires_on"] = date.fromisoformat(expires)
     form = ListingForm(formdata=None, data=values)
     _choices(form)
-    return form
+    return stamp(form, product)
 
 
 @bp.route("/san-pham/moi", methods=["GET", "POST"])
@@ -70,14 +72,21 @@ def listing_new() -> ResponseReturnValue:
     if request.method == "GET":
         form.province_id.data = current_user.producer.province_id
     if form.validate_on_submit():
+        notes: list[str] = []  # photos left out of the batch, and why
         try:
             product = listings.create_draft(
-                current_user, form.values(), photos=_uploads(form.photos.data), scan=_scan(form)
+                current_user,
+                form.values(),
+                photos=_uploads(form.photos.data),
+                scan=_scan(form),
+                notes=notes,
             )
-        except ListingError as exc:
-            show_refusal_or_flash(form, exc)
+        except ListingError as exc:  # beside its field, or above the form (a quota): 422
+            show_refusal(form, exc)
         else:
             flash("Đã lưu bản nháp. Kiểm tra ảnh rồi bấm “Gửi duyệt” khi đã sẵn sàng.", "success")
+            for note in notes:
+                flash(note, "warning")
             return redirect(url_for(".listing_edit", product_id=product.id))
     return form_page("producer/listing_form.html", form, product=None)
 
@@ -91,14 +100,20 @@ def listing_edit(product_id: int) -> ResponseReturnValue:
     form = ListingForm()
     _choices(form)
     if form.validate_on_submit():
+        notes: list[str] = []  # photos left out of the batch, and why
         try:
-            listings.update(
-                current_user,
-                product,
-                form.values(),
-                photos=_uploads(form.photos.data),
-                scan=_scan(form),
-            )
+            with guard(form, product):
+                listings.update(
+                    current_user,
+                    product,
+                    form.values(),
+                    photos=_uploads(form.photos.data),
+                    scan=_scan(form),
+                    notes=notes,
+                )
+        except EditConflict as exc:
+            show_conflict(form, product, current=lambda: _form_for(product))
+            return _render_edit(product, form), exc.status
         except ListingError as exc:
             show_refusal_or_flash(form, exc)
         else:
@@ -106,6 +121,8 @@ def listing_edit(product_id: int) -> ResponseReturnValue:
                 flash("Đã gửi thay đổi để duyệt. Phiên bản đang đăng vẫn hiển thị.", "success")
             else:
                 flash("Đã lưu sản phẩm.", "success")
+            for note in notes:
+                flash(note, "warning")
             return redirect(url_for(".listing_edit", product_id=product.id))
     return _render_edit(product, form), 422
 

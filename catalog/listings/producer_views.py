@@ -13,11 +13,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from catalog.errors import EditConflict
 from catalog.listings import listing_status, listing_values, profiles
 from catalog.listings.forms import ClaimForm, ProfileForm
+from catalog.models import Producer
 from catalog.platform import geo
 from catalog.platform.images import ImageRejected
 from catalog.web.blueprints import producer as bp
+from catalog.web.edit_conflicts import guard, show_conflict, stamp
 from catalog.web.fields import int_or_none, options
 from catalog.web.forms_errors import add_error, form_page, show_refusal_or_flash
 from catalog.web.producer_access import producer_required
@@ -67,7 +70,7 @@ def _province_choices(form: ProfileForm, province_id: int | None) -> None:
 @producer_required
 def profile() -> ResponseReturnValue:
     producer = profiles.own_producer(current_user)
-    form = ProfileForm(obj=producer) if request.method == "GET" else ProfileForm()
+    form = stamp(ProfileForm(obj=producer), producer) if request.method == "GET" else ProfileForm()
     province_id = form.province_id.data if request.method == "POST" else producer.province_id
     _province_choices(form, province_id)
     taken: profiles.TaxCodeTaken | None = None
@@ -87,9 +90,12 @@ def profile() -> ResponseReturnValue:
     if form.validate_on_submit():
         logo = form.logo.data if form.logo.data and form.logo.data.filename else None
         try:
-            profiles.update_profile(
-                current_user, form.values(), logo=logo.stream if logo is not None else None
-            )
+            with guard(form, producer):
+                profiles.update_profile(
+                    current_user, form.values(), logo=logo.stream if logo is not None else None
+                )
+        except EditConflict:
+            show_conflict(form, producer, current=lambda: _current_profile(producer))
         except profiles.TaxCodeTaken as exc:
             taken = exc
             add_error(form.tax_code, "Mã số thuế này đã có trong danh mục.")
@@ -107,6 +113,13 @@ def profile() -> ResponseReturnValue:
         taken=taken,
         missing=profiles.missing_fields(producer),
     )
+
+
+def _current_profile(producer: Producer) -> ProfileForm:
+    """The profile form as the producer's record holds it now (to compare with a stale one)."""
+    form = ProfileForm(formdata=None, obj=producer)
+    _province_choices(form, producer.province_id)
+    return form
 
 
 def _choosing_province(province_id: int | None) -> bool:

@@ -13,18 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from catalog.database import write_transaction
 from catalog.errors import Invalid
 from catalog.extensions import db
+from catalog.listings import quotas
 from catalog.models import PRODUCER_TYPES, Producer, ProducerClaim, Product, User
 from catalog.models.statuses import ProducerStatus, ReviewState
 from catalog.platform import audit, outbox, reference
-from catalog.platform.images import store_image
+from catalog.platform.photo_uploads import store_photo
 from catalog.platform.vietnamese import clean_text, normalize_key, normalize_tax_code
-from catalog.storage import StorageError, current_storage, refusal_message
 
 FIELDS = (
     "name",
@@ -133,18 +132,26 @@ def clean_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_profile(user: User, values: dict[str, Any], *, logo: Any = None) -> Producer:
-    """Save the profile (and a new logo, processed before the transaction)."""
+    """Save the profile (and a new logo, processed before the transaction through the
+    photo pipeline and counted in the producer's photo quota)."""
     producer = own_producer(user)
     clean = clean_values(values)
     stored = None
+    ledger = quotas.Ledger(producer.id)
     if logo is not None:
-        try:
-            stored = store_image(
-                logo, current_storage(), max_bytes=current_app.config["MAX_UPLOAD_BYTES"]
+        ledger = quotas.Ledger.of(producer.id)
+        try:  # refused (ProfileError beside the logo) or a full disk (507): nothing saved
+            stored = store_photo(
+                logo,
+                lambda message: ProfileError(message, field="logo"),
+                label="Logo",
+                admit=ledger.admit_photo,
             )
-        except StorageError as exc:  # full disk: the form comes back as typed (507)
-            raise ProfileError(refusal_message(exc), field="logo") from exc
-    with write_transaction():
+        except quotas.QuotaExceeded as exc:
+            raise ProfileError(f"Logo: {exc}", field="logo") from exc
+        ledger.took_photo(stored.digest, stored.stored_bytes)
+    with ledger.kept(), write_transaction():
+        ledger.write()
         if clean.get("tax_code"):
             owner = db.session.scalar(
                 select(Producer).where(

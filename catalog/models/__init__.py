@@ -26,6 +26,8 @@ from catalog.models.promotion import (
     story_producers,
     story_products,
 )
+from catalog.models.quotas import ProducerUpload
+from catalog.models.sign_in import SignInThrottle
 from catalog.models.site import SiteVersion
 
 __all__ = [
@@ -62,10 +64,12 @@ __all__ = [
     "Category",
     "IndexOutbox",
     "Producer",
+    "ProducerUpload",
     "Product",
     "ProductImage",
     "Province",
     "ProvinceAlias",
+    "SignInThrottle",
     "SiteVersion",
     "User",
 ]

@@ -13,7 +13,7 @@ from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.extensions import Model
-from catalog.models._common import UTCDateTime, utcnow
+from catalog.models._common import UTCDateTime, utcnow, version_column
 from catalog.models.people import User
 
 if TYPE_CHECKING:
@@ -55,6 +55,8 @@ class OcopCertificate(Model):
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
 
     product: Mapped[Product] = relationship(back_populates="certificates")
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])

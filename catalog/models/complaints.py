@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.extensions import Model
-from catalog.models._common import UTCDateTime, utcnow
+from catalog.models._common import UTCDateTime, utcnow, version_column
 from catalog.models.geo import Province
 from catalog.models.people import User
 from catalog.models.producers import Producer
@@ -58,6 +58,8 @@ class Complaint(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
 
     product: Mapped[Product | None] = relationship()
     producer: Mapped[Producer | None] = relationship()

@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.extensions import Model
-from catalog.models._common import UTCDateTime, utcnow
+from catalog.models._common import UTCDateTime, utcnow, version_column
 from catalog.models.geo import Province
 from catalog.models.people import User
 from catalog.models.producers import Producer
@@ -52,6 +52,8 @@ class OrderRequest(Model):
     has_unpriced: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
 
     producer: Mapped[Producer] = relationship()
     province: Mapped[Province] = relationship(lazy="joined")

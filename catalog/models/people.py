@@ -9,7 +9,7 @@ from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.extensions import Model, db
-from catalog.models._common import UTCDateTime, utcnow
+from catalog.models._common import UTCDateTime, utcnow, version_column
 from catalog.models.geo import Province
 from catalog.models.producers import Producer
 
@@ -37,11 +37,19 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Bumped on every password change: reset links and sessions issued before it die.
+    # Bumped on every password change: reset links issued before it die.
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Sessions and remember-me cookies carry it (get_id); bumping it (sign-out, password,
+    # role or active status changed) ends every one issued before (catalog/accounts/sessions.py).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the official was last sent the digest of their review queue.
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The version of what admins edit (role, provinces, active): counted by hand
+    # (bump_version) so a sign-in or a digest stamp does not make an admin's open form stale;
+    # every UPDATE still checks it (version_id_col), so racing writes fail, never overwrite.
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     producer: Mapped[Producer | None] = relationship(foreign_keys=[producer_id])
     provinces: Mapped[list[Province]] = relationship(secondary=official_provinces)
@@ -55,8 +63,14 @@ class User(UserMixin, Model):
         return self.role in ("official", "admin")
 
     def get_id(self) -> str:
-        # The session remembers which password it was issued under.
-        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+        # Flask-Login's "alternative token": the session and the remember cookie name the
+        # session version they were issued under, checked by the user loader.
+        return f"{self.id}:{self.session_version}"
+
+    def bump_version(self) -> None:
+        """Count a change of what admins edit (role, provinces, active) as a new version:
+        an admin's form opened before it is then stale (409), not saved over it."""
+        self.version = (self.version or 0) + 1
 
     def covers(self, province_id: int) -> bool:
         """Whether this official may act on entries of that province."""

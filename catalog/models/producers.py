@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.extensions import Model
-from catalog.models._common import UTCDateTime, utcnow
+from catalog.models._common import UTCDateTime, utcnow, version_column
 from catalog.models.geo import Province
 from catalog.models.statuses import ProducerStatus
 
@@ -64,6 +64,8 @@ class Producer(Model):
     source: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
 
     province: Mapped[Province] = relationship(lazy="joined")
     products: Mapped[list[Product]] = relationship(back_populates="producer")

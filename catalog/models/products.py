@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.extensions import Model
-from catalog.models._common import UTCDateTime, utcnow
+from catalog.models._common import UTCDateTime, utcnow, version_column
 from catalog.models.geo import Province
 from catalog.models.producers import Producer
 from catalog.models.statuses import ProductStatus
@@ -107,6 +107,8 @@ class Product(Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Scan of the OCOP certificate: for officials only, never served publicly.
     certificate_scan: Mapped[str | None] = mapped_column(String(100))
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
 
     producer: Mapped[Producer] = relationship(back_populates="products", lazy="joined")
     category: Mapped[Category | None] = relationship(lazy="joined")

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from catalog.extensions import Model, db
-from catalog.models._common import UTCDateTime, utcnow
+from catalog.models._common import UTCDateTime, utcnow, version_column
 from catalog.models.geo import Province
 from catalog.models.people import User
 from catalog.models.producers import Producer
@@ -55,6 +56,12 @@ class Publication:
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = version_column()
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # Each table has its own copy of the mixin's column: name that one.
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
     @declared_attr
     def province(cls) -> Mapped[Province | None]:

@@ -15,9 +15,11 @@ from flask_login import current_user
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 
+from catalog.errors import EditConflict
 from catalog.models import ORDER_STATES, OrderRequest
 from catalog.orders import order_inbox, orders
 from catalog.web.blueprints import producer as bp
+from catalog.web.edit_conflicts import Difference, VersionedForm, guard, show_conflict, stamp
 from catalog.web.fields import int_or_none
 from catalog.web.forms_common import Form, paragraph_field
 from catalog.web.forms_errors import form_page, show_refusal
@@ -32,7 +34,7 @@ ACTIONS = {
 }
 
 
-class StepForm(Form):
+class StepForm(VersionedForm):
     status = RadioField("Bước tiếp theo", id="buoc-tiep", validate_choice=False)
     note = paragraph_field(
         "Lời nhắn cho người mua",
@@ -45,10 +47,15 @@ class StepForm(Form):
 
 def _step_form(order: OrderRequest) -> StepForm:
     form = StepForm()
+    _offer(form, order)
+    return form
+
+
+def _offer(form: StepForm, order: OrderRequest) -> None:
+    """The steps the request may take from where it is now."""
     form.status.choices = [
         SelectChoice(key, ACTIONS[key]) for key in order_inbox.next_statuses(order)
     ]
-    return form
 
 
 @bp.context_processor
@@ -77,9 +84,14 @@ def orders_inbox() -> ResponseReturnValue:
 def order_detail(order_id: int) -> ResponseReturnValue:
     order = order_inbox.get_for_producer(current_user, order_id)
     form = _step_form(order)
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "GET":
+        stamp(form, order)
+    elif form.validate_on_submit():
         try:
-            order_inbox.advance(current_user, order_id, form.status.data or "", form.note.data)
+            with guard(form, order):
+                order_inbox.advance(current_user, order_id, form.status.data or "", form.note.data)
+        except EditConflict:
+            _show_conflict(form, order)
         except orders.OrderError as exc:
             show_refusal(form, exc, fallback=form.status)
         else:
@@ -92,6 +104,15 @@ def order_detail(order_id: int) -> ResponseReturnValue:
         states=ORDER_STATES,
         blocked=order_inbox.is_blocked(order),
     )
+
+
+def _show_conflict(form: StepForm, order: OrderRequest) -> None:
+    """A colleague (or the buyer, cancelling) moved the request since this page was opened:
+    its status now beside the step chosen, the note kept, the steps offered from where it
+    is now."""
+    chosen = ORDER_STATES.get(form.status.data or "", "(chưa chọn)")
+    show_conflict(form, order, rows=lambda: [Difference("Trạng thái", order.status_label, chosen)])
+    _offer(form, order)
 
 
 @bp.post("/don-hang/<int:order_id>/chan-so")

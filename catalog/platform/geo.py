@@ -8,6 +8,7 @@ from catalog.database import write_transaction
 from catalog.extensions import db
 from catalog.models import Category, Province, ProvinceAlias
 from catalog.platform import reference
+from catalog.platform.numbers import row_id
 from catalog.platform.vietnamese import fold, province_key, slugify
 
 
@@ -80,9 +81,8 @@ def resolve_province(name: str | None) -> Province | None:
     by_slug = db.session.scalar(select(Province).where(Province.slug == slugify(name)))
     if by_slug is not None:
         return by_slug
-    if key.isdigit():
-        return db.session.get(Province, int(key))
-    return None
+    code = row_id(key)  # ASCII digits that fit an id ("²".isdigit() is True too)
+    return db.session.get(Province, code) if code is not None else None
 
 
 def is_legacy_name(name: str, province: Province) -> bool:

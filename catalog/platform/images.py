@@ -5,6 +5,10 @@ Measured here: ``verify()`` passes a JPEG cut in half (only ``load()`` fails), a
 parsers, the whole image is decoded, Pillow's bomb warning is an error and we keep our own
 pixel cap. EXIF orientation is applied, then every bit of metadata (GPS!) is dropped by
 re-encoding; originals are never kept or served.
+
+What a picture must be (pixels, shortest side, aspect) is decided here once, as ImageLimits:
+PHOTO_LIMITS for every picture shown on the site (product photos, logos, campaign banners,
+story covers) and SCAN_LIMITS for certificate scans, which are documents kept as sent.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import IO
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalog.platform.private_files import read_upload
+from catalog.platform.vietnamese import format_decimal
 from catalog.storage import LocalStorage, Storage, StorageError
 
 # Registering the three parsers here keeps Image.open(formats=[..."WEBP"]) from calling
@@ -33,8 +38,6 @@ ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 # Variant name -> longest side in pixels (also the `w` descriptor in srcset).
 SIZES = {"thumb": 320, "medium": 800, "large": 1600}
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-# A modern phone photo is 12-50 megapixels; anything beyond is refused before decoding.
-MAX_PIXELS = 50_000_000
 WEBP_QUALITY = 80
 # libwebp's effort, 0-6 (Pillow's default is 4). Measured on a 1600x1200 photo: method 4
 # takes about twice the time of 2 for 4 % fewer bytes and +0.1-0.2 dB PSNR; the large
@@ -49,10 +52,62 @@ class ImageRejected(ValueError):
 
 
 @dataclass(frozen=True)
+class ImageLimits:
+    """What a picture must be, judged from its header before anything is decoded: at most
+    `max_pixels`, no side under `min_side` px, the longest side at most `max_aspect` times
+    the shortest. `noun` starts the refusal ("Ảnh", "Bản chụp")."""
+
+    max_pixels: int
+    min_side: int
+    max_aspect: int
+    noun: str = "Ảnh"
+
+    def check(self, width: int, height: int) -> None:
+        """ImageRejected, naming the limit, for a picture of that size outside them."""
+        short, long = sorted((width, height))
+        size = f"{width} × {height} px"
+        if width * height > self.max_pixels:
+            raise ImageRejected(
+                f"{self.noun} có độ phân giải quá lớn: {size} "
+                f"({_above(width * height / 1e6)} megapixel); "
+                f"tối đa {format_decimal(self.max_pixels / 1e6, 0)} megapixel."
+            )
+        if short < self.min_side:
+            raise ImageRejected(
+                f"{self.noun} có cạnh ngắn nhất {short} px ({size}); "
+                f"cần ít nhất {self.min_side} px."
+            )
+        if long > self.max_aspect * short:
+            raise ImageRejected(
+                f"{self.noun} quá dài và hẹp: {size}, tỉ lệ 1:{_above(long / short)}; "
+                f"tỉ lệ tối đa là 1:{self.max_aspect} (dọc hoặc ngang)."
+            )
+
+
+def _above(value: float) -> str:
+    """Rounded up to two decimals, so a value just over a limit never reads as the limit."""
+    return format_decimal(math.ceil(value * 100) / 100, 2)
+
+
+# Every picture the site shows. 25 megapixels: 12-24 MP phone photos pass, a 6000x4500
+# camera picture (27 MP) is refused before decoding (its RGB decode alone is 81 MB). 200 px:
+# below that a product photo is a blur even as the 320-px thumbnail. 1:6: a banner of 1:4
+# passes; a 1x100000 strip does not.
+PHOTO_LIMITS = ImageLimits(max_pixels=25_000_000, min_side=200, max_aspect=6)
+# Certificate scans are kept as sent for officials to read, never resized: a 600-dpi A4 scan
+# is 35 MP, and a certificate under 400 px on its short side cannot be read.
+SCAN_LIMITS = ImageLimits(max_pixels=50_000_000, min_side=400, max_aspect=6, noun="Bản chụp")
+
+
+@dataclass(frozen=True)
 class StoredImage:
+    """A stored picture: its digest, the size of the largest variant stored (upright, as the
+    pages show it) and the bytes its variants take in the storage."""
+
     digest: str
     width: int
     height: int
+    stored_bytes: int = 0
 
 
 def read_limited(source: IO[bytes] | bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -62,13 +117,9 @@ def read_limited(source: IO[bytes] | bytes, max_bytes: int = DEFAULT_MAX_BYTES) 
     )
 
 
-def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Image.Image:
-    """Open with the accepted parsers only, refuse bombs, decode fully, fix orientation."""
-    return _decode(data, max_pixels)[0]
-
-
-def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]:
-    """The upright RGB(A) picture, and the upright size of the original.
+def decode(data: bytes, limits: ImageLimits = PHOTO_LIMITS) -> Image.Image:
+    """Open with the accepted parsers only, refuse bombs and pictures outside `limits`,
+    decode fully, fix orientation: the upright RGB(A) picture.
 
     A JPEG larger than the largest variant is decoded at 1/2, 1/4 or 1/8 scale (libjpeg's
     DCT scaling: a quarter of the pixels at 1/2), never below the largest variant's size.
@@ -77,9 +128,7 @@ def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS))
-            if image.width * image.height > max_pixels:
-                raise ImageRejected("Ảnh có độ phân giải quá lớn.")
-            original = image.size
+            limits.check(image.width, image.height)  # before a single pixel is decoded
             if image.format == "JPEG":
                 # draft() keeps each side >= the box's, so the box must have the picture's
                 # aspect: (1600, 1600) would keep a 4000x3000 photo at full size.
@@ -97,11 +146,8 @@ def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]
             ) from exc
         except (OSError, SyntaxError, ValueError) as exc:
             raise ImageRejected("Tệp ảnh bị hỏng hoặc không đầy đủ.") from exc
-    decoded = image.size
     ImageOps.exif_transpose(image, in_place=True)  # no full copy when nothing to turn
-    if image.size != decoded:  # turned a quarter: the original's sides swap too
-        original = (original[1], original[0])
-    return _to_rgb(image), original
+    return _to_rgb(image)
 
 
 def fit_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
@@ -149,27 +195,37 @@ def store_image(
     storage: Storage | Path,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    max_pixels: int = MAX_PIXELS,
+    limits: ImageLimits = PHOTO_LIMITS,
+    admit: Callable[[str, int], None] | None = None,
 ) -> StoredImage:
     """Validate, normalise and store an upload; the same picture is stored once.
 
-    ``storage`` is the uploads storage (a directory is taken as a LocalStorage). If the
-    storage refuses a variant (full disk…), the variants this call already wrote are removed
-    again before StorageError propagates: no partial set of variants stays behind.
+    ``storage`` is the uploads storage (a directory is taken as a LocalStorage). ``admit``,
+    when given, hears the picture's digest and the bytes its variants take before any is
+    written, and may raise to refuse it (a producer's quota): nothing is stored then. If
+    the storage refuses a variant (full disk…), the variants this call already wrote are
+    removed again before StorageError propagates: no partial set of variants stays behind.
     """
     if isinstance(storage, str | Path):
         storage = LocalStorage(storage)
     data = read_limited(source, max_bytes)
-    image, (width, height) = _decode(data, max_pixels)
+    image = decode(data, limits)
     del data
     digest = _digest(image)
+    width, height = fit_size(image.size, SIZES["large"])  # what the largest variant is
     targets = {name: variant_key(digest, name) for name in SIZES}
     present = {name for name, key in targets.items() if storage.exists(key)}
-    if len(present) == len(targets):
-        return StoredImage(digest=digest, width=width, height=height)
+    encoded = _encode_variants(image, present)
+    del image
+    stored_bytes = sum(map(len, encoded.values()))
+    stored_bytes += sum(_stored_size(storage, targets[name]) for name in present)
+    if admit is not None:
+        admit(digest, stored_bytes)
     written: list[str] = []
     try:
-        _write_variants(image, storage, targets, present, written)
+        for name, webp in encoded.items():
+            storage.put(targets[name], webp, "image/webp")  # atomic
+            written.append(targets[name])
     except StorageError:
         # A concurrent upload of the very same picture may have counted on one of these;
         # it then re-creates it on its next upload. Far rarer than a disk filling up.
@@ -177,30 +233,37 @@ def store_image(
             with contextlib.suppress(OSError):  # the refusal is what the user must hear of
                 storage.delete(key)
         raise
-    return StoredImage(digest=digest, width=width, height=height)
+    return StoredImage(digest=digest, width=width, height=height, stored_bytes=stored_bytes)
 
 
-def _write_variants(
-    image: Image.Image,
-    storage: Storage,
-    targets: dict[str, str],
-    present: set[str],
-    written: list[str],
-) -> None:
-    encoded: dict[tuple[int, int], bytes] = {}  # a small image's variants may coincide
+def _encode_variants(image: Image.Image, present: set[str]) -> dict[str, bytes]:
+    """The WebP bytes of each variant not yet `present` in the storage."""
+    encoded: dict[str, bytes] = {}
+    by_size: dict[tuple[int, int], bytes] = {}  # a small image's variants may coincide
     variant = image
     # Largest first, each variant reduced from the previous one: the full picture is
     # resampled once, the smaller variants come from a 1600-px one.
     for name, longest in sorted(SIZES.items(), key=lambda item: -item[1]):
+        if len(present | encoded.keys()) == len(SIZES):
+            break
         size = fit_size(image.size, longest)  # from the decoded size, as thumbnail() did
         if variant.size != size:
             variant = variant.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
         if name in present:
             continue
-        if variant.size not in encoded:
-            encoded[variant.size] = _encode_webp(variant)
-        storage.put(targets[name], encoded[variant.size], "image/webp")  # atomic
-        written.append(targets[name])
+        if variant.size not in by_size:
+            by_size[variant.size] = _encode_webp(variant)
+        encoded[name] = by_size[variant.size]
+    return encoded
+
+
+def _stored_size(storage: Storage, key: str) -> int:
+    """The size of a variant already stored (0 if it went meanwhile: it is written again
+    by the next upload of that picture)."""
+    try:
+        return storage.size(key)
+    except FileNotFoundError:
+        return 0
 
 
 def _digest(image: Image.Image) -> str:

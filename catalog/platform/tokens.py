@@ -3,7 +3,8 @@ hash under which private tracking tokens (complaint and order status, handover l
 stored, so a leaked database holds no usable link.
 
 Tokens carry the user's password timestamp where it matters, so a reset link works once:
-using it changes the password, which invalidates the link (and every session).
+using it changes the password, which invalidates the link (sessions end through the user's
+session version, catalog/accounts/sessions.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-PURPOSES = ("verify-email", "reset-password", "invitation", "claim")
+# "known-device": the sign-in throttle's cookie of browsers that signed in before.
+PURPOSES = ("verify-email", "reset-password", "invitation", "claim", "known-device")
 
 
 class TokenError(ValueError):

@@ -117,3 +117,10 @@ def format_vnd(amount: int | None) -> str:
     if amount is None:
         return ""
     return f"{amount:,}".replace(",", ".") + "\u00a0₫"
+
+
+def format_decimal(value: float, places: int = 1) -> str:
+    """12345.67 → '12.345,7': a comma before the decimals and dots between thousands, as
+    Vietnamese write numbers (sizes in MB, megapixels)."""
+    text = f"{value:,.{places}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")

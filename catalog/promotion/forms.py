@@ -19,6 +19,7 @@ from catalog.listings.listing_uploads import Upload
 from catalog.models import STORY_KINDS, Campaign, User
 from catalog.platform import geo
 from catalog.promotion.promotion_common import MAX_ALT, MAX_MARKDOWN, MAX_SUMMARY, MAX_TITLE
+from catalog.web.edit_conflicts import VersionedForm
 from catalog.web.fields import DateTextField, in_choices, int_or_none, options
 from catalog.web.forms_common import (
     REQUIRED,
@@ -93,15 +94,17 @@ def _picture_alt() -> StringField:
     )
 
 
-class PromotionForm(Form):
-    """What the campaign and story forms share: the values their service takes, and one
-    picture upload (campaigns call it a banner, stories a cover)."""
+class PromotionForm(VersionedForm):
+    """What the campaign and story forms share: the values their service takes, one picture
+    upload (campaigns call it a banner, stories a cover), and the version of the entry being
+    edited."""
 
     PICTURE = ""
 
     def values(self) -> dict[str, Any]:
-        """Every field but the picture and the CSRF token, for the service to check."""
-        skip = {self.PICTURE, self.meta.csrf_field_name}
+        """Every field but the picture, the CSRF token and the version, for the service to
+        check."""
+        skip = {self.PICTURE, self.meta.csrf_field_name, "version"}
         return {field.name: field.data for field in self if field.name not in skip}
 
     def upload(self) -> Upload | None:

@@ -28,6 +28,7 @@ from catalog.promotion.view_steps import (
     run,
 )
 from catalog.web.blueprints import official as bp
+from catalog.web.edit_conflicts import stamp
 from catalog.web.official_access import official_required
 
 # Where a saved or (un)published campaign goes back to: the endpoint and its id argument.
@@ -99,16 +100,18 @@ def campaign_new() -> ResponseReturnValue:
 @official_required
 def campaign_edit(campaign_id: int) -> ResponseReturnValue:
     campaign = campaigns.get_campaign(current_user, campaign_id)
-    if request.method == "GET":
-        form = CampaignForm(formdata=None, obj=campaign).setup(current_user)
-    else:
-        form = CampaignForm().setup(current_user)
+
+    def as_saved() -> CampaignForm:
+        return stamp(CampaignForm(formdata=None, obj=campaign).setup(current_user), campaign)
+
+    form = as_saved() if request.method == "GET" else CampaignForm().setup(current_user)
     return form_page(
         form,
         lambda: campaigns.update_campaign(current_user, campaign_id, form.values(), form.upload()),
         "Đã lưu chương trình.",
         CAMPAIGN_EDIT,
         "official/campaigns_form.html",
+        editing=(campaign, as_saved),
         campaign=campaign,
         product_count=len(campaigns.product_ids(campaign)),
     )

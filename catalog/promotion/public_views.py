@@ -12,6 +12,7 @@ from catalog.models.statuses import PublicationStatus
 from catalog.platform.markdown_render import render_markdown
 from catalog.promotion import campaigns, stories
 from catalog.web.blueprints import public as bp
+from catalog.web.params import page_number
 
 STORIES_PER_PAGE = 12
 
@@ -38,8 +39,7 @@ def campaign(slug: str) -> ResponseReturnValue:
 
 @bp.get("/tin-tuc", endpoint="stories")
 def stories_page() -> ResponseReturnValue:
-    raw = request.args.get("page", "1")
-    number = int(raw) if raw.isdigit() and len(raw) < 6 else 1
+    number = page_number(request.args)
     total = stories.count_published()
     page = Page(
         items=stories.latest_stories(STORIES_PER_PAGE, (number - 1) * STORIES_PER_PAGE),

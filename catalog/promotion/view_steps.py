@@ -15,10 +15,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from catalog.errors import EditConflict
 from catalog.models import Campaign, Product, Story, User
-from catalog.promotion.forms import ActionForm
+from catalog.promotion.forms import ActionForm, PromotionForm
 from catalog.promotion.promotion_common import PromotionError, pickable_products
+from catalog.web.edit_conflicts import guard, show_conflict
 from catalog.web.forms_common import Form
+from catalog.web.params import form_id, query_text
 
 MAX_QUERY = 100
 # Route defaults: one view answers both the "Đăng" (publish) and the "Gỡ" (unpublish) URL.
@@ -54,14 +57,14 @@ def checked_action() -> None:
 
 
 def search_query() -> str:
-    return (request.args.get("q") or "").strip()[:MAX_QUERY]
+    return query_text(request.args, limit=MAX_QUERY)
 
 
 def posted_id(name: str) -> int:
-    value = request.form.get(name, "")
-    if not value.isdigit() or len(value) > 12:
+    value = form_id(request.form.get(name, ""))
+    if value is None:  # names no row: "١٢", 2**63, "abc"
         abort(404)
-    return int(value)
+    return value
 
 
 def _ids(name: str, value: int) -> dict[str, Any]:
@@ -83,24 +86,47 @@ def product_picker(
 
 
 def form_page(
-    form: Form,
+    form: PromotionForm,
     save: Callable[[], Campaign | Story],
     saved: str,
     edit: tuple[str, str],
     template: str,
+    *,
+    editing: tuple[Campaign | Story, Callable[[], PromotionForm]] | None = None,
     **context: Any,
 ) -> ResponseReturnValue:
     """A campaign or story form: once a valid POST is saved, flash `saved` and go to the
     entry's edit page (`edit`: endpoint and id argument); otherwise show the form (422 with
-    its errors, the service's refusal among them)."""
+    its errors, the service's refusal among them). `editing`: the entry being edited and how
+    its form looks now; a save from a form opened at an older version of it is refused and
+    the form comes back, as typed, with the current values beside it (409)."""
     if form.validate_on_submit():
-        entry, _ = run(save, form)
+        try:
+            entry = _saved(form, save, editing)
+        except EditConflict as exc:
+            if editing is None:  # only an edit has a version to be stale
+                raise
+            show_conflict(form, editing[0], current=editing[1])
+            return render_template(template, form=form, **context), exc.status
         if entry is not None:
             flash(saved, "success")
             endpoint, id_name = edit
             return redirect(url_for(endpoint, **_ids(id_name, entry.id)))
     status = 422 if form.errors or form.form_errors else 200
     return render_template(template, form=form, **context), status
+
+
+def _saved(
+    form: PromotionForm,
+    save: Callable[[], Campaign | Story],
+    editing: tuple[Campaign | Story, Callable[[], PromotionForm]] | None,
+) -> Campaign | Story | None:
+    """The saved entry, or None after a refusal (shown on the form); EditConflict when the
+    edited entry changed since the form was opened."""
+    if editing is None:
+        return run(save, form)[0]
+    with guard(form, editing[0]):
+        return run(save, form)[0]
 
 
 def publication_set(

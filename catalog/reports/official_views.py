@@ -25,6 +25,7 @@ from catalog.reports.forms import ReportFilterForm
 from catalog.web.blueprints import official as bp
 from catalog.web.forms_errors import show_refusal
 from catalog.web.official_access import official_required
+from catalog.web.params import id_param
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -46,11 +47,11 @@ def _everyone(user: User) -> str:
 
 def _check_province(user: User) -> None:
     """A province the official does not cover is forbidden (403), not a form error."""
-    raw = request.args.get("tinh", "")
-    if raw.isdigit() and len(raw) <= 6:
+    province_id = id_param(request.args, "tinh")
+    if province_id is not None:
         # Not covered: 403 (catalog.errors.Forbidden); unknown: the form says "choose one".
         with suppress(LookupError):
-            report_periods.scope_for(user, int(raw))
+            report_periods.scope_for(user, province_id)
 
 
 def _parse(user: User) -> tuple[ReportFilterForm, report_figures.Report | None]:

@@ -15,6 +15,7 @@ from catalog.database import write_transaction
 from catalog.extensions import db
 from catalog.models import PRODUCER_TYPES, Category, Producer, Product, User
 from catalog.platform import audit, outbox
+from catalog.platform.numbers import row_id
 from catalog.platform.vietnamese import clean_text, normalize_phone
 from catalog.review.decision_steps import EntryNotFound, ModerationError, check_scope
 from catalog.review.review_queue import producer_gaps, product_gaps
@@ -98,10 +99,7 @@ def complete_product(official: User, product_id: int, values: dict[str, Any]) ->
     """Give an imported product its missing OCOP group; audit entry and index update."""
     with write_transaction():
         product = _waiting_entry(official, Product, product_id)
-        try:
-            category_id = int(values.get("category_id") or 0)
-        except (TypeError, ValueError):
-            category_id = 0
+        category_id = row_id(values.get("category_id"))
         category = db.session.get(Category, category_id) if category_id else None
         if category is None:
             raise CompletionError("Vui lòng chọn nhóm sản phẩm OCOP.", field="category_id")

@@ -29,7 +29,7 @@ from catalog.review.queue_forms import BulkApproveForm
 from catalog.web.blueprints import official as bp
 from catalog.web.forms_errors import add_error
 from catalog.web.official_access import in_scope, official_required
-from catalog.web.params import MAX_QUERY_LEN, page_number
+from catalog.web.params import MAX_QUERY_LEN, id_param, page_number
 
 # A decision service: (official, entry id, decision, note) → the decided entry.
 Decide = Callable[[User, int, str, str | None], object]
@@ -117,8 +117,7 @@ def _filter_provinces() -> list[Province]:
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return id_param(request.args, name)
 
 
 # -- deciding ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from catalog.extensions import db
 from catalog.models import Producer, ProducerClaim, Product, User
 from catalog.models.statuses import ProducerStatus, ProductStatus, ReviewState
 from catalog.platform.clock import utcnow
+from catalog.platform.numbers import kind_and_id
 from catalog.review.decision_steps import EntryNotFound, ModerationError
 
 KINDS = ("producer", "listing", "change", "claim", "incomplete")
@@ -223,12 +224,12 @@ def bulk_approve(official: User, keys: Iterable[str]) -> BulkResult:
 
     result = BulkResult()
     for key in dict.fromkeys(keys):  # once each, in the order given
-        kind, _, raw_id = str(key).partition(":")
         label = str(key)[:40]
-        if kind not in BULK_KINDS or not raw_id.isdigit():
+        parsed = kind_and_id(key, BULK_KINDS)  # ASCII digits that fit an id ("²" is no id)
+        if parsed is None:
             result.refused.append((label, "Mục này không duyệt hàng loạt được."))
             continue
-        entry_id = int(raw_id)
+        kind, entry_id = parsed
         entry: Producer | Product
         try:
             if kind == "producer":

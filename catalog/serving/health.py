@@ -2,7 +2,9 @@
 
 Three checks, each with its figures:
 - database: `SELECT 1` answered, and how long it took;
-- search_index: rows waiting in the search outbox and the age of the oldest (the index lag);
+- search_index: rows waiting in the search outbox and the age of the oldest (the index lag),
+  and whether the index itself can be read (`index`: ok, missing or unreadable; `rebuilding`:
+  this process rebuilds it in the background);
 - disk: free bytes and percent where the instance directory and the uploads live.
 
 Status "fail" (HTTP 503) when the database cannot be reached or a disk has less than
@@ -10,7 +12,10 @@ CHOVIET_HEALTH_MIN_FREE_MB free: this host should be taken out of rotation. Stat
 "degraded" (still HTTP 200) when the oldest outbox row is older than
 CHOVIET_HEALTH_MAX_OUTBOX_AGE_S: search shows stale results but every page works, and the
 outbox is shared by all hosts, so pulling hosts out would only make things worse; monitoring
-should alert on it instead. The answer holds no paths, addresses or error texts, is never
+should alert on it instead. A missing or unreadable Whoosh index is "degraded" (HTTP 200) too:
+search is answered from the database meanwhile and the index is being rebuilt (the probe
+starts that rebuild if no search has yet), and with one Whoosh host there is no other host to
+send visitors to. The answer holds no paths, addresses or error texts, is never
 cached, sets no cookie, and is neither rate-limited nor subject to CSRF.
 """
 
@@ -28,6 +33,7 @@ from sqlalchemy import func, select, text
 
 from catalog.extensions import csrf, db, limiter
 from catalog.models import IndexOutbox
+from catalog.platform import search_sync
 
 ENDPOINT = "healthz"
 MIB = 1024 * 1024
@@ -60,8 +66,26 @@ def check_search_index(max_age_s: int) -> dict[str, Any]:
     age = None
     if oldest is not None:
         age = max(0.0, round((datetime.now(UTC) - oldest).total_seconds(), 1))
-    status = "degraded" if age is not None and age > max_age_s else "ok"
-    return {"status": status, "pending": pending, "oldest_age_s": age, "max_age_s": max_age_s}
+    index, rebuilding = _index_state()
+    lagging = age is not None and age > max_age_s
+    status = "degraded" if lagging or index != "ok" else "ok"
+    return {
+        "status": status,
+        "pending": pending,
+        "oldest_age_s": age,
+        "max_age_s": max_age_s,
+        "index": index,
+        "rebuilding": rebuilding,
+    }
+
+
+def _index_state() -> tuple[str, bool]:
+    try:
+        return search_sync.index_health()
+    except Exception as exc:  # noqa: BLE001 - the probe answers whatever happens
+        log.warning("health: search index check failed: %s", type(exc).__name__)
+        db.session.rollback()
+        return "unknown", False
 
 
 def disk_figures(path: Path, min_free_bytes: int) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired
 
 from catalog.models.certificates import EVALUATION_TYPES
 from catalog.review.decision_steps import MAX_NOTE
+from catalog.web.edit_conflicts import VersionedForm
 from catalog.web.fields import radio_choice
 from catalog.web.forms_common import Form, optional, paragraph_field, text_field
 
@@ -51,5 +52,12 @@ class OptionalNoteForm(Form):
     note = paragraph_field("Ghi chú", max_length=MAX_NOTE)
 
 
-class ConfirmForm(Form):
-    """Only the CSRF token: a one-click action (verify a certificate)."""
+class VerifyCertificateForm(VersionedForm):
+    """Verify a certificate: the CSRF token and the version of the record the page showed
+    (a decision on a record someone changed meanwhile is refused, 409)."""
+
+
+class RevokeCertificateForm(VersionedForm):
+    """Revoke a certificate: the reason, and the version of the record the page showed."""
+
+    note = paragraph_field("Ghi chú", required=True, max_length=MAX_NOTE)

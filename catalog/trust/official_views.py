@@ -17,17 +17,25 @@ from flask_login import current_user
 
 from catalog.catalogue.browse import Page
 from catalog.certificates import certificates as certificate_service
+from catalog.errors import EditConflict
 from catalog.extensions import db
+from catalog.listings import quotas
 from catalog.models import OcopCertificate, Producer, Product
 from catalog.models.certificates import CERTIFICATE_STATES
 from catalog.review import moderation
 from catalog.trust import trust
-from catalog.trust.forms import CertificateForm, ConfirmForm, NoteForm, OptionalNoteForm
+from catalog.trust.forms import (
+    CertificateForm,
+    NoteForm,
+    OptionalNoteForm,
+    RevokeCertificateForm,
+    VerifyCertificateForm,
+)
 from catalog.web.blueprints import official as bp
-from catalog.web.forms_common import Form
+from catalog.web.edit_conflicts import Difference, VersionedForm, guard, show_conflict, stamp
 from catalog.web.forms_errors import add_error, field_named, show_refusal
 from catalog.web.official_access import in_scope, official_required
-from catalog.web.params import choice
+from catalog.web.params import choice, page_number, query_text
 
 PER_PAGE = 30
 STATUS_FILTERS = {"": "Tất cả", **{k: v for k, v in moderation.PRODUCER_STATES.items()}}
@@ -41,8 +49,7 @@ def _producer(producer_id: int) -> Producer:
 
 
 def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 6 else 1
+    return page_number(request.args)
 
 
 # -- producers --------------------------------------------------------------------------
@@ -53,7 +60,7 @@ def _page_number() -> int:
 def producers() -> ResponseReturnValue:
     status = choice(request.args, "trang-thai", STATUS_FILTERS, "")
     trusted = choice(request.args, "tin-cay", TRUST_FILTERS, "")
-    text = request.args.get("q", "")[: trust.MAX_TEXT]
+    text = query_text(request.args, limit=trust.MAX_TEXT)
     page = trust.list_producers(
         current_user,
         trust.ProducerFilters(
@@ -93,6 +100,7 @@ def _render_manage(
         "official/producer_manage.html",
         producer=producer,
         products=products,
+        usage=quotas.usage(producer.id),
         state=moderation.PRODUCER_STATES.get(producer.status, producer.status),
         **forms,
     ), status
@@ -226,8 +234,8 @@ def certificate_new(product_id: int) -> ResponseReturnValue:
 
 
 def _render_detail(cert: OcopCertificate, status: int = 200, **forms: Any) -> ResponseReturnValue:
-    forms.setdefault("verify_form", ConfirmForm(prefix="xac-minh"))
-    forms.setdefault("revoke_form", NoteForm(prefix="thu-hoi"))
+    forms.setdefault("verify_form", stamp(VerifyCertificateForm(prefix="xac-minh"), cert))
+    forms.setdefault("revoke_form", stamp(RevokeCertificateForm(prefix="thu-hoi"), cert))
     current = certificate_service.current_certificate(cert.product_id)
     return render_template(
         "official/certificate_detail.html",
@@ -245,12 +253,23 @@ def certificate_detail(certificate_id: int) -> ResponseReturnValue:
 
 
 def _certificate_action(
-    certificate_id: int, form: Form, name: str, act: Callable[[], object], done: str
+    certificate_id: int, form: VersionedForm, name: str, act: Callable[[], object], done: str
 ) -> ResponseReturnValue:
     cert = _certificate(certificate_id)
     if form.validate_on_submit():
         try:
-            act()
+            with guard(form, cert):
+                act()
+        except EditConflict as exc:
+            show_conflict(
+                form,
+                cert,
+                rows=lambda: [Difference("Tình trạng", _certificate_state(cert))],
+                changed_at=lambda: max(
+                    (t for t in (cert.verified_at, cert.revoked_at) if t), default=None
+                ),
+            )
+            return _render_detail(cert, exc.status, **{name: form})
         except moderation.ModerationError as exc:
             show_refusal(form, exc, fallback=field_named(form, "note"))
         else:
@@ -260,12 +279,20 @@ def _certificate_action(
     return _render_detail(db.get_or_404(OcopCertificate, cert.id), 422, **{name: form})
 
 
+def _certificate_state(cert: OcopCertificate) -> str:
+    """What a decision changed: the record's state, verified or not, the revocation reason."""
+    if cert.revoked_at is not None:
+        return f"{cert.status_label}. Lý do: {cert.revoked_reason or '—'}"
+    verified = "đã xác minh" if cert.verified_at is not None else "chưa xác minh"
+    return f"{cert.status_label}, {verified}"
+
+
 @bp.post("/chung-nhan/<int:certificate_id>/xac-minh")
 @official_required
 def certificate_verify(certificate_id: int) -> ResponseReturnValue:
     return _certificate_action(
         certificate_id,
-        ConfirmForm(prefix="xac-minh"),
+        VerifyCertificateForm(prefix="xac-minh"),
         "verify_form",
         lambda: certificate_service.verify_certificate(current_user, certificate_id),
         "Đã xác minh chứng nhận.",
@@ -275,7 +302,7 @@ def certificate_verify(certificate_id: int) -> ResponseReturnValue:
 @bp.post("/chung-nhan/<int:certificate_id>/thu-hoi")
 @official_required
 def certificate_revoke(certificate_id: int) -> ResponseReturnValue:
-    form = NoteForm(prefix="thu-hoi")
+    form = RevokeCertificateForm(prefix="thu-hoi")
     return _certificate_action(
         certificate_id,
         form,

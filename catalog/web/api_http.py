@@ -21,9 +21,6 @@ from catalog.web import params
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_AGE_S = 60
-# Ids past SQLite's 64-bit integers never reach the database: the route does not match (404).
-MAX_ID = 2**63 - 1
-ID = f"int(max={MAX_ID})"
 EXPOSED_HEADERS = (
     "ETag, Link, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 )

@@ -8,11 +8,13 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from catalog.errors import DomainError
 from catalog.extensions import db
 from catalog.storage import StorageError, refused_status
+from catalog.web.params import ParamError
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +48,16 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def render_error(code: int, detail: str | None = None) -> ResponseReturnValue:
+def render_error(
+    code: int, detail: str | None = None, *, show_detail: bool = False
+) -> ResponseReturnValue:
+    """The error page, or JSON under /api/ (with `detail` when given); `show_detail` puts
+    the detail on the page too, in place of the standard sentence."""
     title, message = MESSAGES.get(code, MESSAGES[500])
     if wants_json():
         return jsonify({"error": {"code": code, "message": detail or message}}), code
+    if show_detail and detail:
+        message = detail
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
@@ -61,12 +69,26 @@ def init_error_pages(app: Flask) -> None:
         detail = exc.description if wants_json() and exc.code == 400 else None
         return render_error(exc.code, detail)
 
+    @app.errorhandler(ParamError)
+    def _bad_parameter(exc: ParamError) -> ResponseReturnValue:
+        """A query parameter that names nothing (a province that does not exist, stars 9)
+        or, in the API, a wrong page: 400 saying which, on a page as in JSON."""
+        return render_error(400, exc.message, show_detail=True)
+
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError) -> ResponseReturnValue:
         """A service refused and no view showed the refusal beside a form: the status the
         error names (404, 403, 400, 409), the standard page, nothing half-written."""
         db.session.rollback()
         return render_error(exc.status, exc.message)
+
+    @app.errorhandler(StaleDataError)
+    def _stale_write(exc: StaleDataError) -> ResponseReturnValue:
+        """A write that raced another on a versioned record (version_id_col) and that no
+        edit form caught (catalog.web.edit_conflicts): 409, nothing overwritten."""
+        log.info("stale write refused on %s: %s", request.path, exc)
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(StorageError)
     def _storage_refused(exc: StorageError) -> ResponseReturnValue:

@@ -15,6 +15,7 @@ from wtforms import Field, RadioField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, StopValidation
 
+from catalog.platform.numbers import whole_number
 from catalog.platform.vietnamese import normalize_phone
 
 MAX_PRICE = 1_000_000_000  # one billion đồng: beyond that it is a typo
@@ -29,13 +30,10 @@ def options(pairs: Any, empty: str | None = None) -> list[SelectChoice]:
 
 
 def int_or_none(value: Any) -> int | None:
-    """Coerce a select's value; garbage becomes None (then refused in Vietnamese)."""
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """Coerce a select's value or a posted id; garbage becomes None (then refused in
+    Vietnamese). The app's one rule for numbers: ASCII digits, never past the database's
+    integers (catalog.platform.numbers), so "١٢" or 2**63 names nothing instead of a 500."""
+    return whole_number(value)
 
 
 def in_choices(
@@ -75,7 +73,10 @@ def parse_price(text: str) -> int | None:
     if not value:
         return None
     compact = re.sub(r"[\s.,]", "", value)
-    if not compact.isdigit() or not re.fullmatch(r"\d{1,3}([.,\s]?\d{3})*", value):
+    # ASCII digits only: isdigit() and \d also take "²" and "١٢" (catalog.platform.numbers)
+    if not (compact.isascii() and compact.isdigit()) or not re.fullmatch(
+        r"[0-9]{1,3}([.,\s]?[0-9]{3})*", value
+    ):
         if value.startswith("-"):
             raise ValueError("Giá bán không được âm.")
         raise ValueError("Giá bán chỉ gồm chữ số, ví dụ 150.000.")
@@ -130,9 +131,9 @@ class YearField(TypedField):
     shown_max = 10
 
     def parse(self, text: str) -> int:
-        if not text.isdigit() or len(text) != 4:
+        year = whole_number(text) if len(text) == 4 else None
+        if year is None:  # "²⁰²⁴" and "٢٠٢٤" are no year either
             raise ValueError("Năm gồm 4 chữ số, ví dụ 2024.")
-        year = int(text)
         if not FIRST_OCOP_YEAR <= year <= date.today().year:
             raise ValueError(f"Năm công nhận từ {FIRST_OCOP_YEAR} đến {date.today().year}.")
         return year

@@ -13,7 +13,7 @@ from flask import flash, render_template
 from flask.typing import ResponseReturnValue
 from wtforms import Field
 
-from catalog.errors import DomainError
+from catalog.errors import DomainError, EditConflict
 
 
 def field_named(form: Any, name: str | None) -> Field | None:
@@ -49,6 +49,10 @@ def show_refusal_or_flash(form: Any, exc: DomainError, fallback: str | None = No
 
 
 def form_page(template: str, form: Any, **context: Any) -> ResponseReturnValue:
-    """The page with its form, kept as typed: 422 when the form carries errors, else 200."""
-    status = 422 if form.errors else 200
+    """The page with its form, kept as typed: 409 when its save was refused because someone
+    saved first (catalog.web.edit_conflicts), 422 when the form carries errors, else 200."""
+    if getattr(form, "conflict", None) is not None:
+        status = EditConflict.status
+    else:
+        status = 422 if form.errors else 200
     return render_template(template, form=form, **context), status

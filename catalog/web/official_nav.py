@@ -24,6 +24,8 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("official.reports", "Báo cáo", ("official", "admin"), ("report",)),
     ("official.audit_log", "Nhật ký", ("official", "admin"), ("audit",)),
     ("official.users", "Người dùng", ("admin",), ("user",)),
+    # The person's own account (password, "sign out everywhere"), on the account blueprint.
+    ("account.settings", "Tài khoản của tôi", ("official", "admin"), ()),
 )
 
 

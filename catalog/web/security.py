@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -12,16 +13,25 @@ from flask_login import current_user
 from catalog.extensions import db, login_manager
 from catalog.models import User
 
+# ASCII digits only ("²".isdigit() is True), and few enough to fit the database's integers.
+_SESSION_ID = re.compile(r"(?P<user>[0-9]{1,18}):(?P<version>[0-9]{1,18})", re.ASCII)
+
 
 def load_user(session_id: str) -> User | None:
-    """Sessions carry "id:password-timestamp", so changing a password logs out everywhere."""
-    user_id, _, stamp = session_id.partition(":")
-    if not user_id.isdigit():
+    """The user a session or remember-me cookie names, if it is still theirs.
+
+    Both carry "<user id>:<session version>" (User.get_id). A version other than the user's
+    current one belongs to a session that ended (signed out, password changed or reset,
+    role or active status changed, "sign out everywhere": catalog/accounts/sessions.py), so
+    a copied cookie replayed afterwards is anonymous; so is anything malformed.
+    """
+    match = _SESSION_ID.fullmatch(session_id) if isinstance(session_id, str) else None
+    if match is None:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(match["user"]))
     if user is None or not user.active:
         return None
-    if stamp != str(int(user.password_changed_at.timestamp())):
+    if int(match["version"]) != user.session_version:
         return None
     return user
 

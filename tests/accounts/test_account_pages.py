@@ -69,6 +69,19 @@ def account_pages(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
     )
     post_form(inviter, "/tai-khoan/moi-dong-nghiep", {"email": "ban@example.vn"})
     pages["invite-team"] = inviter.get("/tai-khoan/moi-dong-nghiep").get_data(as_text=True)
+    pages["account-settings"] = inviter.get("/tai-khoan/").get_data(as_text=True)
+    pages["change-password-errors"] = post_form(
+        inviter, "/tai-khoan/doi-mat-khau", {"current_password": "sai", "password": "1"}
+    ).get_data(as_text=True)
+    for n in range(6):  # from six addresses: the per-account limit answers, not the per-IP one
+        delayed = post_form(
+            app.test_client(),
+            "/tai-khoan/dang-nhap",
+            {"email": "cham@example.vn", "password": "sai-1"},
+            environ_base={"REMOTE_ADDR": f"192.0.2.{n + 1}"},
+        )
+    assert delayed.status_code == 429
+    pages["sign-in-delayed"] = delayed.get_data(as_text=True)
     pages["accept-invitation"] = anon.get(_link("ban@example.vn")).get_data(as_text=True)
 
     post_form(anon, "/tai-khoan/quen-mat-khau", {"email": verified.email})
@@ -114,4 +127,6 @@ def test_account_forms_with_errors_pass_axe_on_a_phone(app):
         page.click("form.form button[type=submit]")
         page.goto(base + "/tai-khoan/moi-dong-nghiep")
         check(page, "invite-banner")
+        page.goto(base + "/tai-khoan/")
+        check(page, "settings")
     assert failures == []

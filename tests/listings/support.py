@@ -25,9 +25,18 @@ NEW = f"{PRODUCERS}/san-pham/moi"
 MULTIPART = {"content_type": "multipart/form-data"}
 
 
-def image_bytes(fmt: str = "JPEG", colour: tuple[int, int, int] = (160, 90, 40)) -> bytes:
+# Within the image pipeline's limits for photos (200 px on the short side) and for
+# certificate scans (400 px), so one picture serves as either.
+IMAGE_SIZE = (480, 400)
+
+
+def image_bytes(
+    fmt: str = "JPEG",
+    colour: tuple[int, int, int] = (160, 90, 40),
+    size: tuple[int, int] = IMAGE_SIZE,
+) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (120, 90), colour).save(out, format=fmt)
+    Image.new("RGB", size, colour).save(out, format=fmt)
     return out.getvalue()
 
 
@@ -118,6 +127,34 @@ def listing_data(**overrides: Any) -> dict[str, Any]:
         "certificate_decision": "Quyết định số 1234/QĐ-UBND ngày 12/10/2024",
         "certificate_year": "2024",
         "certificate_expires_on": "2027-10-12",
+    }
+    data.update(overrides)
+    return data
+
+
+# -- the profile form, as the producer posts it ---------------------------------------------
+
+VALID_MST = "0100109106"
+
+
+def profile_data(**overrides: Any) -> dict[str, Any]:
+    ward_code, _ = cao_bang_ward()
+    data = {
+        "name": "Hợp tác xã Hạt dẻ Trùng Khánh",
+        "type": "hop_tac_xa",
+        "tax_code": VALID_MST,
+        "representative": "Nông Văn Thành",
+        "province_id": str(province("Cao Bằng").id),
+        "wards_for": str(province("Cao Bằng").id),
+        "ward_code": str(ward_code),
+        "address": "Xóm Nà Đoỏng",
+        "phone": "0912 345 678",
+        "email": "htx@example.vn",
+        "website": "hatde.example.vn",
+        "facebook_url": "facebook.com/hatdetrungkhanh",
+        "zalo": "0912345678",
+        "description": "Hạt dẻ rang củi từ vùng núi đá vôi.",
+        "action": "luu",
     }
     data.update(overrides)
     return data

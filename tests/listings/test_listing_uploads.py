@@ -66,10 +66,14 @@ def test_the_ninth_photo_is_refused(client, user):
     assert len(only_product().images) == 8
 
 
-def test_nine_photos_at_once_are_refused_and_nothing_is_created(client, user):
+def test_nine_photos_at_once_keep_the_first_eight_and_name_the_ninth(client, user):
     response = create(client, photos=[jpeg(c) for c in colours(9)])
-    assert response.status_code == 422 and "tối đa 8 ảnh" in text(response)
-    assert db.session.scalars(select(Product)).all() == []
+    assert response.status_code == 302
+    assert len(only_product().images) == 8
+    page = text(client.get(response.headers["Location"]))
+    assert "Đã thêm 8 ảnh; chưa thêm 1 ảnh." in page
+    assert "Ảnh “anh-8.jpg”: chưa thêm vì mỗi sản phẩm có tối đa 8 ảnh." in page
+    assert "anh-7.jpg" not in page
 
 
 def test_a_file_that_is_not_an_image_is_refused_next_to_the_field(client, user):

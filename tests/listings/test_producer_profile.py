@@ -14,33 +14,18 @@ from catalog.models import AuditEntry, Producer, ProducerClaim
 from catalog.platform import reference
 from tests.factories import create_producer, province
 from tests.forms import post_form
-from tests.listings.support import PRODUCERS, cao_bang_ward, file, jpeg, owner, png
+from tests.listings.support import (
+    PRODUCERS,
+    VALID_MST,
+    cao_bang_ward,
+    file,
+    jpeg,
+    owner,
+    png,
+    profile_data,
+)
 
 PROFILE = f"{PRODUCERS}/ho-so"
-VALID_MST = "0100109106"
-
-
-def profile_data(**overrides: Any) -> dict[str, Any]:
-    ward_code, _ = cao_bang_ward()
-    data = {
-        "name": "Hợp tác xã Hạt dẻ Trùng Khánh",
-        "type": "hop_tac_xa",
-        "tax_code": VALID_MST,
-        "representative": "Nông Văn Thành",
-        "province_id": str(province("Cao Bằng").id),
-        "wards_for": str(province("Cao Bằng").id),
-        "ward_code": str(ward_code),
-        "address": "Xóm Nà Đoỏng",
-        "phone": "0912 345 678",
-        "email": "htx@example.vn",
-        "website": "hatde.example.vn",
-        "facebook_url": "facebook.com/hatdetrungkhanh",
-        "zalo": "0912345678",
-        "description": "Hạt dẻ rang củi từ vùng núi đá vôi.",
-        "action": "luu",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture

@@ -115,7 +115,11 @@ def test_producer_moves_requests_through_their_statuses(client, login_as, two_sh
     assert "Sẽ giao thứ Bảy." in mail_to(BUYER)[-1].body
     assert step(client, order.id, "new").status_code == 422
     assert step(client, order.id, "delivered").status_code == 302
-    assert step(client, order.id, "cancelled", "Muộn").status_code == 422  # final
+    # Final: the page offers no next step (so no version to send: stale, 409), and even a
+    # post at the current version is refused.
+    assert step(client, order.id, "cancelled", "Muộn").status_code == 409
+    current = {"status": "cancelled", "note": "Muộn", "version": str(all_orders()[0].version)}
+    assert post_form(client, f"/co-so-cua-toi/don-hang/{order.id}", current).status_code == 422
     assert all_orders()[0].status == "delivered"
     actions = db.session.scalars(
         select(AuditEntry.action).where(AuditEntry.entity_type == "order")

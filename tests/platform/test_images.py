@@ -4,15 +4,14 @@ metadata; hostile files are refused with a Vietnamese message, never a crash."""
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from catalog.demo.demo_cards import render_card
-from catalog.platform.images import SIZES, ImageRejected, store_image, variant_path
+from catalog.platform.images import SIZES, ImageLimits, ImageRejected, store_image, variant_path
+from tests.platform.crafted_images import png_header
 
 
 def encode(image: Image.Image, fmt: str, **params: object) -> bytes:
@@ -30,12 +29,15 @@ def photo(size: tuple[int, int] = (2400, 1800), mode: str = "RGB") -> Image.Imag
 
 def test_jpeg_becomes_three_webp_variants_by_content_hash(tmp_path: Path):
     stored = store_image(encode(photo(), "JPEG", quality=90), tmp_path)
-    assert (stored.width, stored.height) == (2400, 1800)
+    assert (stored.width, stored.height) == (1600, 1200)  # the largest variant, as stored
+    total = 0
     for name, longest in SIZES.items():
         path = variant_path(tmp_path, stored.digest, name)
+        total += path.stat().st_size
         with Image.open(path) as variant:
             assert variant.format == "WEBP"
             assert max(variant.size) == longest
+    assert stored.stored_bytes == total
     again = store_image(encode(photo(), "JPEG", quality=90), tmp_path)
     assert again.digest == stored.digest
 
@@ -56,7 +58,7 @@ def test_gps_and_other_metadata_are_stripped_and_orientation_applied(tmp_path: P
 @pytest.mark.parametrize("mode", ["CMYK", "P", "LA", "I;16"])
 def test_unusual_colour_modes_are_converted(tmp_path: Path, mode: str):
     fmt = "JPEG" if mode == "CMYK" else "PNG"
-    image = Image.new(mode, (64, 48))
+    image = Image.new(mode, (240, 200))
     stored = store_image(encode(image, fmt), tmp_path)
     assert variant_path(tmp_path, stored.digest, "large").is_file()
 
@@ -106,28 +108,16 @@ def test_oversized_upload_is_refused_before_reading_it_all(tmp_path: Path):
     assert Endless.read_total <= 1025
 
 
-def _png_header_only(width: int, height: int) -> bytes:
-    """A PNG that claims a huge size: the bomb is in the header, not the bytes."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    idat = zlib.compress(b"\x00" * 64)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
-
-
 @pytest.mark.parametrize("side", [10_000, 20_000])  # 100 MP (Pillow only warns) and 400 MP
 def test_decompression_bombs_are_refused(tmp_path: Path, side: int):
     with pytest.raises(ImageRejected):
-        store_image(_png_header_only(side, side), tmp_path)
+        store_image(png_header(side, side), tmp_path)
 
 
 def test_our_own_pixel_cap_applies_below_pillows(tmp_path: Path):
     data = encode(Image.new("RGB", (300, 300)), "PNG")
     with pytest.raises(ImageRejected, match="độ phân giải"):
-        store_image(data, tmp_path, max_pixels=50_000)
+        store_image(data, tmp_path, limits=ImageLimits(max_pixels=50_000, min_side=1, max_aspect=6))
 
 
 def test_variant_path_refuses_traversal(tmp_path: Path):
@@ -151,7 +141,7 @@ def test_demo_card_is_a_real_picture(tmp_path: Path):
 
 
 def test_animated_webp_keeps_its_first_frame_and_animated_gif_is_refused(tmp_path: Path):
-    frames = [Image.new("RGB", (120, 90), colour) for colour in ("red", "green", "blue")]
+    frames = [Image.new("RGB", (240, 200), colour) for colour in ("red", "green", "blue")]
     animated = io.BytesIO()
     frames[0].save(animated, format="WEBP", save_all=True, append_images=frames[1:], duration=100)
     stored = store_image(animated.getvalue(), tmp_path)

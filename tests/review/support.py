@@ -61,7 +61,7 @@ def imported_product(
 
 def jpeg(colour: tuple[int, int, int] = (160, 90, 40)) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (64, 48), colour).save(out, format="JPEG")
+    Image.new("RGB", (240, 200), colour).save(out, format="JPEG")  # within PHOTO_LIMITS
     return out.getvalue()
 
 

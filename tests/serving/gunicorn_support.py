@@ -26,7 +26,7 @@ import requests
 from flask import Flask
 
 from catalog.config import PROJECT_ROOT
-from tests.forms import find_csrf_token
+from tests.forms import find_csrf_token, hidden_versions
 from tests.services import free_port
 
 START_TIMEOUT_S = 60.0
@@ -117,6 +117,8 @@ def server_env(app: Flask, port: int, workers: int, threads: int) -> dict[str, s
             "CHOVIET_SEARCH_INDEX_DIR": str(config["SEARCH_INDEX_DIR"]),
             "CHOVIET_SEARCH_BACKEND": str(config.get("SEARCH_BACKEND") or "whoosh"),
             "CHOVIET_RATELIMIT_ENABLED": "0",
+            # Load tests write more listings in a minute than a co-op does in a day.
+            "CHOVIET_QUOTA_LISTINGS_PER_DAY": "0",
             "CHOVIET_WORKERS": str(workers),
             "CHOVIET_THREADS": str(threads),
             "CHOVIET_BIND": f"127.0.0.1:{port}",
@@ -163,8 +165,9 @@ def gunicorn(
 
 
 class Browser:
-    """A person's browser: one cookie jar, forms posted with their CSRF token, redirects
-    not followed (a 302 is how the site acknowledges a write).
+    """A person's browser: one cookie jar, forms posted with their CSRF token (and the
+    version an edit form was opened at), redirects not followed (a 302 is how the site
+    acknowledges a write).
 
     Production cookies are Secure (the site sits behind HTTPS); the test talks plain HTTP on
     loopback, so the jar is told to send them anyway, as the TLS proxy would.
@@ -200,7 +203,7 @@ class Browser:
             raise AssertionError(f"no csrf_token on {form_url or path} (HTTP {page.status_code})")
         response = self.session.post(
             self.base_url + path,
-            data={**data, "csrf_token": token},
+            data={**hidden_versions(page.text), **data, "csrf_token": token},
             files=files,
             allow_redirects=False,
             timeout=self.timeout,

@@ -27,6 +27,8 @@ def test_all_good_is_200_ok_with_figures(client):
         "pending": 0,
         "oldest_age_s": None,
         "max_age_s": 300,
+        "index": "ok",
+        "rebuilding": False,
     }
     disk = checks["disk"]
     assert disk["status"] == "ok" and disk["min_free_bytes"] == 500 * 1024 * 1024

@@ -33,7 +33,7 @@ from catalog.platform.images import SIZES, store_image, variant_key
 from catalog.storage import EXTENSION, LocalStorage
 from catalog.storage import local as local_module
 from tests.factories import create_user, province
-from tests.forms import csrf_token, post_form
+from tests.forms import form_fields, post_form
 from tests.helpers import csv_bytes, row
 from tests.listings.support import (
     DESCRIPTION,
@@ -82,7 +82,7 @@ def post_big(client: Any, url: str, data: dict[str, Any]) -> Any:
         client.application,
         path=url,
         method="POST",
-        data={**data, "csrf_token": csrf_token(client, url)},
+        data={**form_fields(client, url), **data},  # the CSRF token and the form's version
         content_type="multipart/form-data",
     )
     environ = builder.get_environ()
