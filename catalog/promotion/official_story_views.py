@@ -14,6 +14,7 @@ from catalog.promotion.view_steps import (
     PUBLISH,
     UNPUBLISH,
     checked_action,
+    edit_page,
     form_page,
     picker_change,
     posted_id,
@@ -22,7 +23,6 @@ from catalog.promotion.view_steps import (
     search_query,
 )
 from catalog.web.blueprints import official as bp
-from catalog.web.edit_conflicts import stamp
 from catalog.web.official_access import official_required
 
 LINK_KINDS = {"co-so": "producer", "san-pham": "product"}
@@ -61,18 +61,15 @@ def story_new() -> ResponseReturnValue:
 @official_required
 def story_edit(story_id: int) -> ResponseReturnValue:
     story = story_service.get_story(current_user, story_id)
-
-    def as_saved() -> StoryForm:
-        return stamp(_form(formdata=None, obj=story), story)
-
-    form = as_saved() if request.method == "GET" else _form()
-    return form_page(
-        form,
-        lambda: story_service.update_story(current_user, story_id, form.values(), form.upload()),
+    return edit_page(
+        _form,
+        story,
+        lambda form: story_service.update_story(
+            current_user, story_id, form.values(), form.upload()
+        ),
         "Đã lưu bài viết.",
         STORY_EDIT,
         "official/stories_form.html",
-        editing=(story, as_saved),
         story=story,
     )
 

@@ -19,6 +19,7 @@ from catalog.promotion.view_steps import (
     PUBLISH,
     UNPUBLISH,
     checked_action,
+    edit_page,
     form_page,
     picker_change,
     posted_id,
@@ -28,7 +29,6 @@ from catalog.promotion.view_steps import (
     run,
 )
 from catalog.web.blueprints import official as bp
-from catalog.web.edit_conflicts import stamp
 from catalog.web.official_access import official_required
 
 # Where a saved or (un)published campaign goes back to: the endpoint and its id argument.
@@ -100,18 +100,15 @@ def campaign_new() -> ResponseReturnValue:
 @official_required
 def campaign_edit(campaign_id: int) -> ResponseReturnValue:
     campaign = campaigns.get_campaign(current_user, campaign_id)
-
-    def as_saved() -> CampaignForm:
-        return stamp(CampaignForm(formdata=None, obj=campaign).setup(current_user), campaign)
-
-    form = as_saved() if request.method == "GET" else CampaignForm().setup(current_user)
-    return form_page(
-        form,
-        lambda: campaigns.update_campaign(current_user, campaign_id, form.values(), form.upload()),
+    return edit_page(
+        lambda **kwargs: CampaignForm(**kwargs).setup(current_user),
+        campaign,
+        lambda form: campaigns.update_campaign(
+            current_user, campaign_id, form.values(), form.upload()
+        ),
         "Đã lưu chương trình.",
         CAMPAIGN_EDIT,
         "official/campaigns_form.html",
-        editing=(campaign, as_saved),
         campaign=campaign,
         product_count=len(campaigns.product_ids(campaign)),
     )

@@ -19,7 +19,7 @@ from catalog.errors import EditConflict
 from catalog.models import Campaign, Product, Story, User
 from catalog.promotion.forms import ActionForm, PromotionForm
 from catalog.promotion.promotion_common import PromotionError, pickable_products
-from catalog.web.edit_conflicts import guard, show_conflict
+from catalog.web.edit_conflicts import guard, show_conflict, stamp
 from catalog.web.forms_common import Form
 from catalog.web.params import form_id, query_text
 
@@ -114,6 +114,31 @@ def form_page(
             return redirect(url_for(endpoint, **_ids(id_name, entry.id)))
     status = 422 if form.errors or form.form_errors else 200
     return render_template(template, form=form, **context), status
+
+
+F = TypeVar("F", bound=PromotionForm)
+
+
+def edit_page(
+    make_form: Callable[..., F],
+    entry: Campaign | Story,
+    save: Callable[[F], Campaign | Story],
+    saved: str,
+    edit: tuple[str, str],
+    template: str,
+    **context: Any,
+) -> ResponseReturnValue:
+    """A campaign's or story's edit page: on GET the form shows the entry as saved (stamped
+    with its version); a POST is saved through form_page, which refuses a stale version.
+    `make_form(**form_kwargs)` builds the form set up for the current official."""
+
+    def as_saved() -> F:
+        return stamp(make_form(formdata=None, obj=entry), entry)
+
+    form = as_saved() if request.method == "GET" else make_form()
+    return form_page(
+        form, lambda: save(form), saved, edit, template, editing=(entry, as_saved), **context
+    )
 
 
 def _saved(
