@@ -11,7 +11,7 @@ TRANSLATIONS := catalog/translations
 MO := $(TRANSLATIONS)/en/LC_MESSAGES/messages.mo
 NODE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: run serve test check setup system-deps db lint format translations screenshots bench-search bench-images bench-load clean
+.PHONY: run serve test check setup system-deps db lint format translations fonts screenshots bench-search bench-images bench-load clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -133,6 +133,20 @@ lint: setup
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Be Vietnam Pro for the site, one small woff2 per weight: Latin letters, the Vietnamese
+# letters and tone marks, the dong sign and the punctuation the pages use (issue 14, point 5).
+# Built from the full fonts in catalog/demo/fonts; the results are committed in static/fonts,
+# so run this only after changing the character list (keep the @font-face unicode-range in
+# static/css/site.css the same).
+FONT_UNICODES := U+0020-007E,U+00A0-00FF,U+0102-0103,U+0110-0111,U+0128-0129,U+0168-0169,U+01A0-01A1,U+01AF-01B0,U+0300-0301,U+0303,U+0309,U+0323,U+1EA0-1EF9,U+2013-2014,U+2018-2019,U+201C-201D,U+2022,U+2026,U+2039-203A,U+20AB,U+2264-2265
+fonts: setup
+	for weight in 400:Regular 600:SemiBold; do \
+	  $(BIN)/pyftsubset catalog/demo/fonts/BeVietnamPro-$${weight#*:}.ttf \
+	    --unicodes="$(FONT_UNICODES)" --layout-features='kern,liga,mark,mkmk,ccmp,locl' \
+	    --no-hinting --desubroutinize --flavor=woff2 \
+	    --output-file=static/fonts/be-vietnam-pro-$${weight%%:*}.woff2 || exit 1; \
+	done
 
 # Screenshots for the README (desktop and 390-px phone), taken with headless Chromium.
 screenshots: setup

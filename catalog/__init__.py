@@ -100,6 +100,7 @@ VIEW_MODULES = (
     "catalog.review.official_views",
     "catalog.review.official_queue_views",
     "catalog.trust.official_views",
+    "catalog.trust.public_views",
     "catalog.orders.public_views",
     "catalog.orders.producer_views",
     "catalog.complaints.public_views",

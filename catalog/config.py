@@ -143,6 +143,8 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PAGE_CACHE": _env("PAGE_CACHE", "1"),
         "PAGE_CACHE_MB": _env("PAGE_CACHE_MB", "64"),
         "PAGE_CACHE_TTL_S": _env("PAGE_CACHE_TTL_S", "60"),
+        # gzip/brotli/zstd for text responses (catalog/serving/compression.py); "0" turns it off.
+        "COMPRESS": _env("COMPRESS", "1"),
     }
     settings.update(overrides)
     for key in ("UPLOADS_DIR", "SEARCH_INDEX_DIR", "INSTANCE_PATH"):

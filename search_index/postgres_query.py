@@ -142,7 +142,10 @@ def scored_matches(
         + " ELSE 0 END"
         for i, flag in enumerate(flags)
     )
-    columns = "id, province, category, stars, verified, trusted, nwords, created_us, price"
+    columns = (
+        "id, province, category, stars, verified, trusted, nwords, created_us, price, "
+        "always_available, months"
+    )
     any_word = bind(" | ".join(f.query for f in flags), "tsquery")
     return (
         "total AS MATERIALIZED (SELECT greatest(coalesce((SELECT value::float8 FROM "
@@ -159,7 +162,8 @@ def scored_matches(
 def all_rows(docs: str) -> str:
     return (
         "m AS MATERIALIZED (SELECT d.id, d.province, d.category, d.stars, d.verified, "
-        "d.trusted, d.nwords, d.created_us, d.price, 0::float8 AS score "
+        "d.trusted, d.nwords, d.created_us, d.price, d.always_available, d.months, "
+        "0::float8 AS score "
         f"FROM {docs} d)"
     )
 
@@ -197,6 +201,19 @@ def filters(q: SearchQuery, bind: Binds) -> dict[str, str]:
     return conditions
 
 
+def available_sql(q: SearchQuery, bind: Binds) -> str:
+    """The "available in month m" condition over `m` (TRUE without one): in stock all
+    year, or month m's bit in the harvest months. Not a facet: it narrows the total and
+    every facet's counts, but not the text matches (the AND → OR fallback and the
+    suggestion look at the words alone, as in Whoosh)."""
+    month = q.available_month
+    if month is None:
+        return "TRUE"
+    if not 1 <= int(month) <= 12:
+        return "FALSE"
+    return f"(always_available OR (months & {bind(1 << (int(month) - 1))}) <> 0)"
+
+
 def _where(conditions: Iterable[str]) -> str:
     return " AND ".join(["TRUE", *conditions])
 
@@ -210,12 +227,12 @@ FACET_VALUES = {
 }
 
 
-def combinations_sql(conditions: dict[str, str]) -> str:
+def combinations_sql(conditions: dict[str, str], available: str = "TRUE") -> str:
     """Matches grouped by their facet values and by which filters they pass: a few hundred
     rows at most, from which one pass in Python gives the total and every facet's counts
     (instead of one scan of the matches per facet)."""
     values = [FACET_VALUES[f] for f in FACET_FIELDS]
-    passes = [conditions.get(f, "TRUE") for f in FACET_FIELDS]
+    passes = [conditions.get(f, "TRUE") for f in FACET_FIELDS] + [available]
     columns = values + passes
     named = ", ".join(f"{sql} AS c{i}" for i, sql in enumerate(columns))
     positions = ", ".join(str(i + 1) for i in range(len(columns)))
@@ -239,6 +256,8 @@ def count_combinations(rows: list[list[Any]]) -> Counts:
     for row in rows:
         values, passes, n = row[:n_fields], row[n_fields : 2 * n_fields], int(row[-1])
         matched += n
+        if not row[2 * n_fields]:  # not available in the month asked: counts nowhere
+            continue
         failed = [i for i, ok in enumerate(passes) if not ok]
         if not failed:
             total += n
@@ -292,10 +311,11 @@ def page_rows(
     scored = mode is not None
     head = all_rows(docs) if mode is None else scored_matches(tables, words, ALL_FIELDS, mode, bind)
     conditions = filters(q, bind)
-    where = _where(conditions.values())
+    available = available_sql(q, bind)
+    where = _where([*conditions.values(), available])
     sql = (
         f"WITH {head} SELECT "
-        f"({combinations_sql(conditions)}) AS combinations, "
+        f"({combinations_sql(conditions, available)}) AS combinations, "
         "(SELECT coalesce(json_agg(json_build_array(p.id, p.score, d.name, d.description) "
         f"ORDER BY {order_sql(sort, scored, 'p.')}), '[]'::json) FROM "
         f"(SELECT * FROM m WHERE {where} ORDER BY {order_sql(sort, scored)} "

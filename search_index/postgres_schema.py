@@ -44,7 +44,7 @@ from search_index.text import WORD_RE, accent_key, fold_word, nfc
 from search_index.types import ProductDoc
 from search_index.weights import epoch_micros, field_texts, name_length
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: always_available, months (issue 14.6)
 DEFAULT_SCHEMA = "choviet_search"
 # Field of TEXT_FIELDS -> lexeme tag. Tags are all two letters and a colon, so a prefix
 # query "nf:vai:*" can only match words of that field and variant.
@@ -76,6 +76,9 @@ def make_tables(metadata: MetaData, suffix: str = "") -> tuple[Table, Table]:
         Column("stars", SmallInteger),  # NULL when the product has no (valid) OCOP stars
         Column("verified", Boolean, nullable=False),
         Column("trusted", Boolean, nullable=False),
+        # Stock: in stock all year, else the harvest months as a bitmask (bit m-1: month m).
+        Column("always_available", Boolean, nullable=False),
+        Column("months", SmallInteger, nullable=False),
         Column("price", BigInteger),
         Column("created_us", BigInteger),  # microseconds since the epoch, UTC
         Column("nwords", SmallInteger, nullable=False),
@@ -155,6 +158,8 @@ def doc_row(doc: ProductDoc) -> dict[str, Any]:
         "stars": int(doc.ocop_stars) if doc.ocop_stars else None,
         "verified": bool(doc.verified),
         "trusted": bool(doc.trusted),
+        "always_available": bool(doc.always_available),
+        "months": sum(1 << (m - 1) for m in set(doc.harvest_months) if 1 <= m <= 12),
         "price": None if doc.price_vnd is None else int(doc.price_vnd),
         "created_us": _micros(doc.created_at),
         "nwords": name_length(doc),

@@ -91,6 +91,9 @@ class Corpus:
                 scores = {e.doc.id: _score(e, words, every=False) for e in self.entries}
             matched = [e for e in self.entries if scores[e.doc.id] > 0]
 
+        if q.available_month is not None:  # not a facet: it narrows every count
+            month = q.available_month
+            matched = [e for e in matched if e.doc.available_in(month)]
         checks = _filters(q)
         facets = {}
         for i, name in enumerate(FACET_FIELDS):

@@ -34,6 +34,14 @@ class ProductDoc:
     trusted: bool = False
     price_vnd: int | None = None
     created_at: datetime | None = None
+    # Stock (issue 14.6): in stock all year, or only in its harvest months (1–12; none for a
+    # sold-out product). Months are indexed, "available now" is decided at query time.
+    always_available: bool = True
+    harvest_months: tuple[int, ...] = ()
+
+    def available_in(self, month: int) -> bool:
+        """Whether the product can be bought in `month` (SearchQuery.available_month)."""
+        return self.always_available or month in self.harvest_months
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,9 @@ class SearchQuery:
     stars: tuple[int, ...] = ()
     verified: bool | None = None
     trusted: bool | None = None
+    # "Đang có hàng": only products available in this month (1–12, Vietnam time, chosen by
+    # the caller at query time); None: any.
+    available_month: int | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 24

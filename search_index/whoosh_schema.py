@@ -127,6 +127,9 @@ def make_schema() -> fields.Schema:
         stars=fields.ID(),
         verified=fields.ID(),
         trusted=fields.ID(),
+        # Stock: "always" and/or the harvest months "1".."12" (issue 14.6); "available in
+        # month m" is the documents with "always" or "m", decided at query time.
+        season=fields.KEYWORD(),
         # Number of words in the name: among equally good matches the shorter name is the
         # more specific one (what BM25's length normalisation would do for the name field).
         nwords=fields.ID(),
@@ -146,6 +149,16 @@ def _micros(value: datetime | None) -> int:
     return NO_DATE if value is None else epoch_micros(value)
 
 
+ALWAYS = "always"
+
+
+def season_terms(doc: ProductDoc) -> str:
+    """The `season` field's terms of one document (possibly empty: sold out)."""
+    terms = [ALWAYS] if doc.always_available else []
+    terms += [str(m) for m in sorted(set(doc.harvest_months)) if 1 <= m <= 12]
+    return " ".join(terms)
+
+
 def doc_fields(doc: ProductDoc) -> dict[str, Any]:
     """The Whoosh document for one ProductDoc (stored text is NFC)."""
     values: dict[str, Any] = {
@@ -154,6 +167,7 @@ def doc_fields(doc: ProductDoc) -> dict[str, Any]:
         "verified": "true" if doc.verified else "false",
         "trusted": "true" if doc.trusted else "false",
         "nwords": str(name_length(doc)),
+        "season": season_terms(doc),
         "stars_n": doc.ocop_stars or 0,
         "created_n": _micros(doc.created_at),
         "price_n": NO_PRICE if doc.price_vnd is None else doc.price_vnd,

@@ -30,6 +30,7 @@ from search_index.query import (
 from search_index.types import FACET_FIELDS, FacetCount, SearchHit, SearchPage, SearchQuery
 from search_index.weights import TEXT_FIELDS
 from search_index.whoosh_rank import Weighted, by_key, by_relevance, by_stars, weighted_sets
+from search_index.whoosh_schema import ALWAYS
 from search_index.whoosh_segments import EMPTY
 from search_index.whoosh_view import IndexView
 
@@ -109,6 +110,8 @@ def search(view: IndexView, q: SearchQuery) -> SearchPage:
     else:
         matched = view.all_docs()
 
+    if q.available_month is not None:  # not a facet: it narrows what every count sees
+        matched = matched & view.values_docs("season", [ALWAYS, str(q.available_month)])
     filters = _filters(view, q)
     facets = _facets(view, matched, filters)
     final = _intersect([matched, *filters.values()])

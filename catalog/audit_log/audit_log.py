@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from catalog.audit_log.audit_labels import ENTITY_LABELS, action_label, change_rows
 from catalog.extensions import db
 from catalog.models import AuditEntry, User
 from catalog.platform.vietnamese import clean_text
@@ -26,91 +28,6 @@ from catalog.platform.vietnamese import clean_text
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PAGE_SIZE = 50
 MAX_EXPORT = 50_000
-ACTION_LABELS = {
-    "producer.approve": "Duyệt cơ sở",
-    "producer.reject": "Từ chối cơ sở",
-    "producer.request_changes": "Yêu cầu cơ sở bổ sung",
-    "producer.suspend": "Tạm ngừng cơ sở",
-    "producer.reinstate": "Hiển thị lại cơ sở",
-    "producer.complete": "Bổ sung thông tin cơ sở",
-    "product.approve": "Duyệt sản phẩm",
-    "product.reject": "Từ chối sản phẩm",
-    "product.request_changes": "Yêu cầu sửa sản phẩm",
-    "product.change_approve": "Duyệt thay đổi sản phẩm",
-    "product.change_reject": "Từ chối thay đổi sản phẩm",
-    "product.change_request_changes": "Yêu cầu sửa thay đổi sản phẩm",
-    "product.hide": "Ẩn sản phẩm",
-    "product.restore": "Hiển thị lại sản phẩm",
-    "product.complete": "Bổ sung nhóm sản phẩm",
-    "product.feature": "Đưa vào sản phẩm nổi bật",
-    "product.unfeature": "Bỏ khỏi sản phẩm nổi bật",
-    "claim.create": "Yêu cầu nhận quản lý",
-    "claim.approved": "Chấp nhận yêu cầu nhận quản lý",
-    "claim.rejected": "Từ chối yêu cầu nhận quản lý",
-    "listing.create": "Tạo sản phẩm",
-    "listing.submit": "Gửi duyệt sản phẩm",
-    "listing.delete": "Xoá sản phẩm",
-    "listing.unpublish": "Cơ sở tạm ẩn sản phẩm",
-    "listing.republish": "Cơ sở đăng lại sản phẩm",
-    "listing.change_discard": "Huỷ thay đổi sản phẩm",
-    "profile.update": "Cập nhật hồ sơ cơ sở",
-    "account.register": "Đăng ký tài khoản",
-    "account.verify_email": "Xác nhận e-mail",
-    "account.reset_password": "Đặt lại mật khẩu",
-    "account.change_password": "Đổi mật khẩu",
-    "account.set_password": "Đặt mật khẩu (dòng lệnh)",
-    "account.sign_out_everywhere": "Đăng xuất khỏi mọi thiết bị",
-    "account.invite": "Mời đồng nghiệp",
-    "account.accept_invitation": "Nhận lời mời",
-    "account.accept_handover": "Nhận bàn giao hồ sơ",
-    "onboard.producer": "Cán bộ đăng ký cơ sở",
-    "onboard.product": "Cán bộ đăng ký sản phẩm",
-    "onboard.handover_issued": "Tạo liên kết bàn giao",
-    "complaint.filed": "Nhận phản ánh",
-    "complaint.hide_listing": "Ẩn sản phẩm theo phản ánh",
-    "campaign.create": "Tạo chương trình",
-    "campaign.update": "Sửa chương trình",
-    "campaign.add_product": "Thêm sản phẩm vào chương trình",
-    "campaign.remove_product": "Bỏ sản phẩm khỏi chương trình",
-    "campaign.reorder": "Sắp xếp sản phẩm chương trình",
-    "story.create": "Tạo bài viết",
-    "story.update": "Sửa bài viết",
-    "user.create_staff": "Tạo tài khoản cán bộ",
-    "user.update_staff": "Cập nhật tài khoản cán bộ",
-    "user.update": "Cập nhật tài khoản",
-    # Issue 5's actions (officials' workspace): shown in Vietnamese, not as their codes.
-    "producer.trust": "Đánh dấu địa chỉ tin cậy",
-    "producer.untrust": "Bỏ đánh dấu địa chỉ tin cậy",
-    "certificate.record": "Ghi nhận chứng nhận OCOP",
-    "certificate.verify": "Xác minh chứng nhận OCOP",
-    "certificate.revoke": "Thu hồi chứng nhận OCOP",
-    "campaign.publish": "Đăng chương trình",
-    "campaign.unpublish": "Gỡ chương trình",
-    "story.publish": "Đăng bài viết",
-    "story.unpublish": "Gỡ bài viết",
-    "story.link_producer": "Gắn cơ sở vào bài viết",
-    "story.unlink_producer": "Bỏ cơ sở khỏi bài viết",
-    "story.link_product": "Gắn sản phẩm vào bài viết",
-    "story.unlink_product": "Bỏ sản phẩm khỏi bài viết",
-    "complaint.investigating": "Chuyển phản ánh sang xác minh",
-    "complaint.resolved": "Xử lý xong phản ánh",
-    "complaint.dismissed": "Kết luận phản ánh không có cơ sở",
-    "complaint.reopen": "Mở lại phản ánh",
-    "complaint.reply": "Trả lời phản ánh",
-    "import_confirmed": "Nhập danh sách",
-    "import_discarded": "Huỷ danh sách nhập",
-}
-ENTITY_LABELS = {
-    "producer": "Cơ sở",
-    "product": "Sản phẩm",
-    "user": "Tài khoản",
-    "complaint": "Phản ánh",
-    "campaign": "Chương trình",
-    "story": "Bài viết",
-    "certificate": "Giấy chứng nhận",
-    "import": "Lần nhập",
-    "order": "Yêu cầu đặt hàng",
-}
 
 
 @dataclass(frozen=True)
@@ -213,35 +130,14 @@ def known_actions(viewer: User) -> list[str]:
     return list(db.session.scalars(stmt))
 
 
-def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
-
-
 def local_time(value: datetime) -> str:
     """dd/mm/yyyy HH:MM in Vietnam's time zone."""
     return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
 
 
-def _short(value: Any, limit: int = 80) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    """(field, before, after) for each field the entry records, changed ones only when both
-    sides are known; nested values are shown as short text."""
-    before, after = entry.before or {}, entry.after or {}
-    rows = []
-    for key in dict.fromkeys([*before, *after]):
-        old, new = before.get(key), after.get(key)
-        if key in before and key in after and old == new:
-            continue
-        rows.append(
-            (key, _short(old) if key in before else "", _short(new) if key in after else "")
-        )
-    return rows
+    """(field, before, after) in plain Vietnamese (see audit_labels.change_rows)."""
+    return change_rows(entry.before or {}, entry.after or {})
 
 
 def _compact(entry: AuditEntry) -> str:
@@ -261,7 +157,15 @@ HEADERS = (
     "Mã đối tượng",
     "Thay đổi",
     "Lý do",
+    "Thay đổi (dữ liệu gốc)",
 )
+
+
+def _raw(entry: AuditEntry) -> str:
+    """The stored before/after as JSON, for whoever re-processes the export."""
+    return json.dumps(
+        {"before": entry.before, "after": entry.after}, ensure_ascii=False, sort_keys=True
+    )
 
 
 def export_rows(viewer: User, filters: AuditFilters) -> list[list[Any]]:
@@ -279,6 +183,7 @@ def export_rows(viewer: User, filters: AuditFilters) -> list[list[Any]]:
                 e.entity_id,
                 _compact(e),
                 e.reason or "",
+                _raw(e),
             )
         ]
         for e in db.session.scalars(stmt)

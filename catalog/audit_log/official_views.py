@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from catalog.audit_log import audit_log
+from catalog.audit_log import audit_labels, audit_log
 from catalog.models import AuditEntry
 from catalog.web.blueprints import official as bp
 from catalog.web.official_access import official_required
@@ -54,8 +54,8 @@ def _row(entry: AuditEntry) -> dict[str, Any]:
         "entry": entry,
         "when": audit_log.local_time(entry.created_at),
         "actor": entry.actor.email if entry.actor else "Hệ thống",
-        "action": audit_log.action_label(entry.action),
-        "entity": audit_log.ENTITY_LABELS.get(entry.entity_type, entry.entity_type),
+        "action": audit_labels.action_label(entry.action),
+        "entity": audit_labels.ENTITY_LABELS.get(entry.entity_type, entry.entity_type),
         "link": _entity_link(entry),
         "changes": audit_log.changes(entry),
     }
@@ -76,8 +76,8 @@ def audit_log_page() -> ResponseReturnValue:
         pages=pages,
         filters=filters,
         actions=audit_log.known_actions(current_user),
-        action_label=audit_log.action_label,
-        entity_labels=audit_log.ENTITY_LABELS,
+        action_label=audit_labels.action_label,
+        entity_labels=audit_labels.ENTITY_LABELS,
         export_args={k: v for k, v in request.args.items() if k in FILTER_ARGS and len(v) <= 254},
     )
 

@@ -1,14 +1,16 @@
-"""GET /api/v1/products (search with filters and facets), /products/<id>, /autocomplete."""
+"""GET /api/v1/products (search with filters and facets), /products/<id>, /autocomplete
+(product names, and every suggestion with the page it opens: suggestions.py)."""
 
 from __future__ import annotations
 
 from flask import abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
-from catalog.catalogue import browse, search
+from catalog.catalogue import browse, search, suggestions
 from catalog.catalogue.search_params import parse_search
 from catalog.models import Product
 from catalog.platform.links import absolute_url
+from catalog.trust import verification
 from catalog.web import params
 from catalog.web.api_http import DEFAULT_PER_PAGE, paginated
 from catalog.web.blueprints import api as bp
@@ -31,7 +33,7 @@ def product_json(product: Product) -> dict:
         "producer": {
             "id": product.producer.id,
             "name": product.producer.name,
-            "verified": product.producer.verified,
+            **verification.public_fields(product.producer),
             "trusted": product.producer.trusted,
         },
         "url": absolute_url(url_for("public.product", slug=product.slug)),
@@ -52,7 +54,7 @@ def products() -> ResponseReturnValue:
         query.per_page,
         facets={
             name: [{"value": f.value, "label": f.label, "count": f.count} for f in facets]
-            for name, facets in results.facets.items()
+            for name, facets in (*results.facets.items(), ("region", search.region_facets(results)))
         },
         suggestion=results.page.suggestion,
     )
@@ -86,7 +88,8 @@ def product(product_id: int) -> ResponseReturnValue:
 @bp.get("/autocomplete")
 def autocomplete() -> ResponseReturnValue:
     prefix = params.query_text(request.args)
-    response = jsonify({"suggestions": search.autocomplete(prefix, 8)})
+    names, items = suggestions.suggest(prefix, 8)
+    response = jsonify({"suggestions": names, "items": [item.as_json() for item in items]})
     response.cache_control.public = True
     response.cache_control.max_age = 60
     return response

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 
+from catalog.catalogue import producer_search
 from catalog.extensions import db
 from catalog.models import Campaign, Category, Producer, Product, campaign_products
 from catalog.models.visibility import campaign_is_public, producer_is_public, public_products
+
+_ID_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -22,12 +25,18 @@ class ProducerFilters:
     type: str | None = None
     verified: bool | None = None
     trusted: bool | None = None
+    # Several provinces (the search page's filter); province_id is the API's single one.
+    province_ids: tuple[int, ...] = ()
+    # A name as typed (producer_search): then the best matches come first.
+    text: str = ""
 
 
 def _public_producers(filters: ProducerFilters) -> Select:
     stmt = select(Producer).where(producer_is_public())
     if filters.province_id is not None:
         stmt = stmt.where(Producer.province_id == filters.province_id)
+    if filters.province_ids:
+        stmt = stmt.where(Producer.province_id.in_(filters.province_ids))
     if filters.type is not None:
         stmt = stmt.where(Producer.type == filters.type)
     if filters.verified is not None:
@@ -44,10 +53,28 @@ def _count(stmt: Select) -> int:
 def list_producers(
     filters: ProducerFilters, page: int, per_page: int
 ) -> tuple[list[Producer], int]:
-    """A page of public producers by name, and how many there are in all."""
+    """A page of public producers by name (best match first when `filters.text` is given),
+    and how many there are in all."""
     base = _public_producers(filters)
+    if filters.text:
+        return _matching_producers(base, producer_search.ranked_ids(filters.text), page, per_page)
     stmt = base.order_by(Producer.name_key, Producer.id).offset((page - 1) * per_page)
     return list(db.session.scalars(stmt.limit(per_page)).unique()), _count(base)
+
+
+def _matching_producers(
+    base: Select, ranked: list[int], page: int, per_page: int
+) -> tuple[list[Producer], int]:
+    """The page of `ranked` (ids best first) that also passes the other filters."""
+    allowed: set[int] = set()
+    for start in range(0, len(ranked), _ID_CHUNK):  # well below any bound-parameter limit
+        chunk = ranked[start : start + _ID_CHUNK]
+        ids = base.where(Producer.id.in_(chunk)).with_only_columns(Producer.id)
+        allowed.update(db.session.scalars(ids))
+    kept = [pid for pid in ranked if pid in allowed]
+    window = kept[(page - 1) * per_page : page * per_page]
+    rows = {p.id: p for p in db.session.scalars(base.where(Producer.id.in_(window))).unique()}
+    return [rows[pid] for pid in window if pid in rows], len(kept)
 
 
 def get_public_producer(producer_id: int) -> Producer | None:

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from catalog.catalogue import api_reads, browse
-from catalog.catalogue.search_params import province_param
+from catalog.catalogue.search_params import MAX_NAME, positive_flag, province_param
 from catalog.models import PRODUCER_TYPES, Campaign, Category, Producer, Province
 from catalog.platform import geo
 from catalog.platform.links import absolute_url
 from catalog.platform.numbers import row_id
+from catalog.platform.vietnamese import slugify
+from catalog.trust import verification
 from catalog.web import params
 from catalog.web.api_http import page_args, paginated
 from catalog.web.blueprints import api as bp
@@ -53,7 +55,7 @@ def producer_json(producer: Producer, products: int) -> dict[str, Any]:
         "email": producer.email or None,
         "website": producer.website or None,
         "tax_code": producer.tax_code or None,
-        "verified": producer.verified,
+        **verification.public_fields(producer),
         "trusted": producer.trusted,
         "products": products,
         "url": absolute_url(url_for("public.producer", slug=producer.slug)),
@@ -63,14 +65,17 @@ def producer_json(producer: Producer, products: int) -> dict[str, Any]:
 
 @bp.get("/producers")
 def producers() -> ResponseReturnValue:
+    """By name; with `q`, those whose name has the words typed, best first (producer_search:
+    the search page's producers); a `q` past the length limit is a 400, not cut."""
     args = request.args
     page, per_page = page_args(args)
     kind = params.choice(args, "type", tuple(PRODUCER_TYPES), "", strict=True) or None
     filters = api_reads.ProducerFilters(
         province_id=_province_param(args),
         type=kind,
-        verified=params.boolean(args, "verified", strict=True),
-        trusted=params.boolean(args, "trusted", strict=True),
+        verified=positive_flag(args, "verified", strict=True),
+        trusted=positive_flag(args, "trusted", strict=True),
+        text=params.query_text(args, strict=True),
     )
     items, total = api_reads.list_producers(filters, page, per_page)
     counts = api_reads.product_counts([p.id for p in items])
@@ -104,6 +109,7 @@ def province_json(province: Province, products: int) -> dict[str, Any]:
         "name": province.name,
         "full_name": province.full_name,
         "region": province.region,
+        "region_slug": slugify(province.region),
         "old_names": province.legacy_names,
         "products": products,
     }
@@ -117,12 +123,18 @@ def provinces() -> ResponseReturnValue:
 
 @bp.get("/provinces/<province>")
 def province(province: str) -> ResponseReturnValue:
-    """By slug (bac-ninh) or official code (24)."""
+    """By slug (bac-ninh) or official code (24). Any other name for it, a pre-2025 one
+    above all (bac-giang, "Bắc Giang"), answers 301 to its slug's URL, query kept, as the
+    province pages do: a program learns the address to keep."""
     item = browse.get_province(province)
     code = row_id(province)
     if item is None and code is not None:
         item = next((p for p in geo.all_provinces() if p.id == code), None)
-    item = or_404(item)
+    if item is None:
+        match = or_404(geo.match_province(province[:MAX_NAME]))
+        query = request.query_string.decode("ascii", "replace")
+        target = url_for("api.province", province=match.province.slug)
+        return redirect(f"{target}?{query}" if query else target, 301)
     return jsonify(province_json(item, browse.province_counts().get(item.id, 0)))
 
 

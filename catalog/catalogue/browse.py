@@ -11,8 +11,10 @@ from sqlalchemy.orm import selectinload
 
 from catalog.extensions import db
 from catalog.models import Category, Producer, Product, Province
+from catalog.models.seasons import available_expr
 from catalog.models.visibility import producer_is_public, public_products
-from catalog.platform.vietnamese import fold
+from catalog.platform import geo
+from catalog.platform.vietnamese import fold, province_key
 from catalog.promotion.featured import home_products
 
 SORTS = {
@@ -31,9 +33,23 @@ class BrowseFilters:
     category_ids: tuple[int, ...] = ()
     stars: tuple[int, ...] = ()
     producer_id: int | None = None
+    # "Đang có hàng": only products available in this month (1–12), chosen at query time.
+    available_month: int | None = None
     sort: str = DEFAULT_SORT
     page: int = 1
     per_page: int = 24
+    # Socio-economic regions (vung): their provinces join province_ids (places add up).
+    regions: tuple[geo.Region, ...] = ()
+    # Pre-2025 provinces (ten-cu, e.g. "Bắc Giang"): only products recorded under that name,
+    # matched by every spelling found in Product.province_recorded_as (recorded_spellings).
+    old_names: tuple[str, ...] = ()
+    recorded_as: tuple[str, ...] = ()
+
+    @property
+    def place_ids(self) -> tuple[int, ...]:
+        """Provinces asked for by name and by region, each once."""
+        ids = (*self.province_ids, *(i for r in self.regions for i in r.province_ids))
+        return tuple(dict.fromkeys(ids))
 
 
 @dataclass
@@ -61,14 +77,18 @@ Row = TypeVar("Row")  # what a statement selects: products, or only their ids
 
 def _filtered(filters: BrowseFilters) -> Select[Product]:
     stmt = public_products()
-    if filters.province_ids:
-        stmt = stmt.where(Product.province_id.in_(filters.province_ids))
+    if filters.place_ids:
+        stmt = stmt.where(Product.province_id.in_(filters.place_ids))
+    if filters.recorded_as:
+        stmt = stmt.where(Product.province_recorded_as.in_(filters.recorded_as))
     if filters.category_ids:
         stmt = stmt.where(Product.category_id.in_(filters.category_ids))
     if filters.stars:
         stmt = stmt.where(Product.public_stars_expr().in_(filters.stars))
     if filters.producer_id is not None:
         stmt = stmt.where(Product.producer_id == filters.producer_id)
+    if filters.available_month is not None:
+        stmt = stmt.where(available_expr(filters.available_month))
     return stmt
 
 
@@ -153,6 +173,12 @@ def facet_counts(scope: BrowseFilters | None = None) -> FacetCounts:
     return FacetCounts(provinces, categories, stars)
 
 
+def region_counts(by_province: dict[int, int]) -> dict[str, int]:
+    """Region slug → products, summed from the provinces' counts (a region is its
+    provinces), so the region facet always agrees with the province facet."""
+    return {r.slug: sum(by_province.get(i, 0) for i in r.province_ids) for r in geo.all_regions()}
+
+
 def province_counts(scope: BrowseFilters | None = None) -> dict[int, int]:
     return counts_by(Product.province_id, scope)
 
@@ -222,3 +248,18 @@ def recorded_legacy_names(province: Province) -> list[str]:
         .distinct()
     )
     return sorted(name for name in db.session.scalars(stmt) if name)
+
+
+def recorded_spellings(match: geo.ProvinceMatch) -> tuple[str, ...]:
+    """Every spelling under which products of the new province were recorded as this old
+    one: the importer keeps the name as the list wrote it ("Tỉnh Bắc Giang", "Bac Giang"),
+    so they are matched by key, and the name itself always counts."""
+    assert match.old_name is not None
+    key = province_key(match.old_name)
+    stmt = (
+        select(Product.province_recorded_as)
+        .where(Product.province_id == match.province.id, Product.province_recorded_as.is_not(None))
+        .distinct()
+    )
+    found = {name for name in db.session.scalars(stmt) if name and province_key(name) == key}
+    return tuple(sorted(found | {match.old_name}))

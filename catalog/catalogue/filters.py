@@ -7,8 +7,15 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from catalog.catalogue import browse
-from catalog.catalogue.search_params import category_named, filter_values, province_named
+from catalog.catalogue.search_params import (
+    category_named,
+    filter_values,
+    old_name_named,
+    province_named,
+    region_named,
+)
 from catalog.platform import geo
+from catalog.platform.clock import local_month
 from catalog.web import params
 
 
@@ -31,13 +38,45 @@ def browse_filters(args: MultiDict, per_page: int, **fixed: object) -> browse.Br
                 categories.get(raw) or category_named(raw).id for raw in filter_values(args, "nhom")
             )
         )
+    regions: tuple[geo.Region, ...] = ()
+    if "province_ids" not in fixed:
+        found = (region_named(raw, "vung") for raw in filter_values(args, "vung"))
+        regions = tuple(dict.fromkeys(found))
+    old_names, recorded_as = _old_names(args, fixed.get("province_ids"))
     values: dict[str, object] = {
         "province_ids": province_ids,
+        "regions": regions,
+        "old_names": old_names,
+        "recorded_as": recorded_as,
         "category_ids": category_ids,
         "stars": params.star_values(filter_values(args, "sao"), strict=True, name="sao"),
+        "available_month": local_month() if params.boolean(args, "con-hang") else None,
         "sort": params.choice(args, "sap-xep", browse.SORTS, browse.DEFAULT_SORT),
         "page": params.page_number(args),
         "per_page": per_page,
     }
     values.update(fixed)
     return browse.BrowseFilters(**values)  # type: ignore[arg-type]  # values are checked above
+
+
+def _old_names(args: MultiDict, fixed_ids: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """ten-cu: the pre-2025 provinces asked for and every spelling recorded under them. On
+    a province's page, an old name merged into another province names nothing there."""
+    names: list[str] = []
+    spellings: list[str] = []
+    for raw in filter_values(args, "ten-cu"):
+        match = old_name_named(raw)
+        if isinstance(fixed_ids, tuple) and match.province.id not in fixed_ids:
+            raise params.ParamError(
+                "ten-cu",
+                f"{match.old_name} nay thuộc {_lower_first(match.province.full_name)},"
+                " không thuộc tỉnh, thành phố đang xem.",
+            )
+        names.append(match.old_name or "")
+        spellings += browse.recorded_spellings(match)
+    return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(spellings))
+
+
+def _lower_first(full_name: str) -> str:
+    """ "Tỉnh Bắc Ninh" mid-sentence is "tỉnh Bắc Ninh"."""
+    return full_name[:1].lower() + full_name[1:]

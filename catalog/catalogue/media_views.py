@@ -2,7 +2,8 @@
 
 The bytes are streamed from the uploads storage (a directory or an S3 bucket). Since a name
 never changes content, its ETag is the name itself: a browser's revalidation is answered
-304 without even asking the storage.
+304 without even asking the storage. A size added to the pipeline after a picture was stored
+is made on its first request (images.ensure_variant), so no stored picture needs migrating.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from flask import Response, abort, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wsgi import wrap_file
 
-from catalog.platform.images import variant_key
+from catalog.platform.images import ensure_variant, variant_key
 from catalog.storage import current_storage
 from catalog.web.blueprints import public as bp
 
@@ -30,10 +31,13 @@ def image(digest: str, size: str) -> ResponseReturnValue:
     etag = f"{digest}-{size}"
     if request.if_none_match.contains(etag):
         return _headers(Response(status=304), etag, f"{digest}-{size}.webp")
+    storage = current_storage()
     try:
-        stored = current_storage().open(key)
+        stored = storage.open(key)
     except FileNotFoundError:
-        abort(404)
+        if not ensure_variant(storage, digest, size):
+            abort(404)
+        stored = storage.open(key)
     response = Response(
         wrap_file(request.environ, stored.stream), mimetype="image/webp", direct_passthrough=True
     )

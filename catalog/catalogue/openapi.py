@@ -15,7 +15,7 @@ from catalog.platform import geo
 from catalog.platform.numbers import MAX_ID
 from catalog.web.api_http import DEFAULT_PER_PAGE, MAX_AGE_S, MAX_PER_PAGE
 from catalog.web.blueprints import api as bp
-from catalog.web.params import MAX_PAGE
+from catalog.web.params import MAX_PAGE, MAX_QUERY_LEN
 from search_index.types import SORTS
 
 OPENAPI_VERSION = "3.1.0"
@@ -64,6 +64,14 @@ def parameters() -> dict[str, Schema]:
         "q": _query(
             "q", {"type": "string"}, "Search text, accents optional (first 200 characters)."
         ),
+        "producer_q": _query(
+            "q",
+            {"type": "string", "maxLength": MAX_QUERY_LEN},
+            "Producer name, accents optional (đ as d): every word must be a word of the name,"
+            " the last may be its beginning; best matches first instead of by name. Counted"
+            " after NFC, control characters dropped;"
+            f" longer than {MAX_QUERY_LEN} characters: 400.",
+        ),
         "provinces": _query(
             "province",
             _many(province),
@@ -72,6 +80,14 @@ def parameters() -> dict[str, Schema]:
             explode=True,
         ),
         "province": _query("province", province, "Province slug or code (names, old names too)."),
+        "region": _query(
+            "region",
+            _many({"type": "string", "enum": [r.slug for r in geo.all_regions()]}),
+            "Socio-economic region (slug, or name): its provinces, added to those of"
+            " `province`; repeat for several. Unknown: 400.",
+            style="form",
+            explode=True,
+        ),
         "category": _query(
             "category",
             _many(category),
@@ -86,9 +102,22 @@ def parameters() -> dict[str, Schema]:
             style="form",
             explode=True,
         ),
-        "verified": _query("verified", {"type": "boolean"}, "Only (un)verified producers."),
+        # Positive filters only: `false` is refused (400), as "not verified" is no consumer's
+        # question (the officials' pages have it).
+        "verified": _query(
+            "verified",
+            {"type": "boolean", "enum": [True]},
+            "Only producers an official verified (papers checked); `true` only.",
+        ),
         "trusted": _query(
-            "trusted", {"type": "boolean"}, "Only producers an official vouches for."
+            "trusted",
+            {"type": "boolean", "enum": [True]},
+            "Only producers an official vouches for; `true` only.",
+        ),
+        "certified": _query(
+            "certified",
+            {"type": "boolean", "enum": [True]},
+            "Only products with a valid OCOP certificate on record; `true` only.",
         ),
         "sort": _query("sort", {"type": "string", "enum": list(SORTS)}, "Order of the results."),
         "type": _query("type", {"type": "string", "enum": list(PRODUCER_TYPES)}, "Producer type."),
@@ -147,28 +176,54 @@ def _get(
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
 
 
+def _moved(path: Schema, description: str) -> Schema:
+    """A path that answers 301 for names other than the canonical one."""
+    path["get"]["responses"]["301"] = {
+        "description": description,
+        "headers": {"Location": _header("The canonical URL.")},
+    }
+    return path
+
+
 def _by_id(name: str) -> Schema:
     return _path_param(name, {"type": "integer", "minimum": 0, "maximum": MAX_ID})
 
 
 def paths() -> dict[str, Schema]:
-    product_filters = ("q", "provinces", "category", "stars", "verified", "trusted", "sort")
+    product_filters = (
+        "q",
+        "provinces",
+        "region",
+        "category",
+        "stars",
+        "verified",
+        "trusted",
+        "certified",
+        "sort",
+    )
     return {
         "/products": _get("Search products", "ProductPage", product_filters, paged=True),
         "/products/{product_id}": _get(
             "One product", "ProductDetail", path_param=_by_id("product_id")
         ),
         "/producers": _get(
-            "Producers", "ProducerPage", ("province", "type", "verified", "trusted"), paged=True
+            "Producers",
+            "ProducerPage",
+            ("producer_q", "province", "type", "verified", "trusted"),
+            paged=True,
         ),
         "/producers/{producer_id}": _get(
             "One producer", "ProducerDetail", path_param=_by_id("producer_id")
         ),
         "/provinces": _get("The 34 provinces", "ProvinceList"),
-        "/provinces/{province}": _get(
-            "One province by slug or code",
-            "Province",
-            path_param=_path_param("province", {"type": "string"}),
+        "/provinces/{province}": _moved(
+            _get(
+                "One province by slug or code",
+                "Province",
+                path_param=_path_param("province", {"type": "string"}),
+            ),
+            "Another name for a province, a pre-2025 one above all (bac-giang, “Bắc Giang”,"
+            " now Bắc Ninh): the Location is the province's own URL, query kept.",
         ),
         "/categories": _get("The six OCOP groups", "CategoryList"),
         "/categories/{slug}": _get(

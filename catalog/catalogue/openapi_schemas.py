@@ -43,6 +43,11 @@ STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "bo
 URL = {"type": "string", "format": "uri"}
 COUNT = {"type": "integer", "minimum": 0}
 STARS = {"type": ["integer", "null"], "enum": [*OCOP_STARS, None]}
+VERIFIED_AT = {
+    "type": ["string", "null"],
+    "format": "date-time",
+    "description": "When an official verified the producer; null unless verified.",
+}
 
 PRODUCT = {
     "id": INTEGER,
@@ -53,7 +58,15 @@ PRODUCT = {
     "ocop_stars": {**STARS, "description": "Stars while the certificate is valid, else null."},
     "price_vnd": nullable("integer", minimum=0),
     "unit": nullable("string"),
-    "producer": closed({"id": INTEGER, "name": STRING, "verified": BOOLEAN, "trusted": BOOLEAN}),
+    "producer": closed(
+        {
+            "id": INTEGER,
+            "name": STRING,
+            "verified": BOOLEAN,
+            "verified_at": VERIFIED_AT,
+            "trusted": BOOLEAN,
+        }
+    ),
     "url": URL,
     "image": nullable("string", format="uri"),
 }
@@ -83,7 +96,8 @@ PRODUCER = {
     "email": nullable("string"),
     "website": nullable("string"),
     "tax_code": nullable("string"),
-    "verified": BOOLEAN,
+    "verified": {**BOOLEAN, "description": "“Đã xác minh”: an official checked its papers."},
+    "verified_at": VERIFIED_AT,
     "trusted": {**BOOLEAN, "description": "“Địa chỉ tin cậy”: an official vouches for it."},
     "products": COUNT,
     "url": URL,
@@ -103,6 +117,7 @@ PROVINCE = {
     "name": STRING,
     "full_name": STRING,
     "region": STRING,
+    "region_slug": {**STRING, "description": "The value of the products' `region` filter."},
     "old_names": array(STRING),
     "products": COUNT,
 }
@@ -133,7 +148,7 @@ CAMPAIGN_DETAIL = {
     "product_ids": array(INTEGER),
 }
 FACET = closed({"value": STRING, "label": STRING, "count": COUNT})
-FACET_NAMES = ("province", "category", "stars", "verified", "trusted")
+FACET_NAMES = ("province", "region", "category", "stars", "verified", "trusted", "certified")
 
 
 def page_of(item: str, **extra: Schema) -> Schema:
@@ -172,5 +187,22 @@ SCHEMAS: dict[str, Schema] = {
     "Campaign": closed(CAMPAIGN),
     "CampaignDetail": closed(CAMPAIGN_DETAIL),
     "CampaignPage": page_of("Campaign"),
-    "Suggestions": closed({"suggestions": array(STRING)}),
+    "Suggestions": closed(
+        {
+            "suggestions": array(STRING),
+            "items": array(
+                closed(
+                    {
+                        "text": STRING,
+                        "kind": {"type": "string", "enum": ["product", "search", "producer"]},
+                        "url": {
+                            **URL,
+                            "description": "What picking it opens: the product (search when"
+                            " several products bear the name) or the producer.",
+                        },
+                    }
+                )
+            ),
+        }
+    ),
 }

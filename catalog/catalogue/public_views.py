@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from urllib.parse import urlencode
+
+from flask import current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from catalog.catalogue import browse
+from catalog.catalogue import browse, search_params
 from catalog.catalogue.filters import browse_filters
 from catalog.platform import geo
 from catalog.platform.reference import REGIONS
@@ -26,6 +28,8 @@ def _listing_context(filters: browse.BrowseFilters, scope: browse.BrowseFilters)
         "province_counts": counts.provinces,
         "category_counts": counts.categories,
         "star_counts": counts.stars,
+        "regions": geo.all_regions(),
+        "region_counts": browse.region_counts(counts.provinces),
         "sorts": browse.SORTS,
     }
 
@@ -84,12 +88,24 @@ def producer(slug: str) -> ResponseReturnValue:
 
 @bp.get("/tinh/<slug>")
 def province(slug: str) -> ResponseReturnValue:
-    item = or_404(browse.get_province(slug))
+    """A province's page. Any other name for it (pre-2025 "bac-giang", "Bắc Giang", "TP HCM",
+    its code) answers 301 to its own URL, keeping the query; an old name travels as `tu` so
+    the page can say where it went (and offer ten-cu, the products recorded under it)."""
+    item = browse.get_province(slug)
+    if item is None:
+        match = or_404(geo.match_province(slug[: search_params.MAX_NAME]))
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "tu"]
+        if match.old_slug:
+            args.append(("tu", match.old_slug))
+        query = f"?{urlencode(args)}" if args else ""
+        return redirect(url_for("public.province", slug=match.province.slug) + query, 301)
     filters = browse_filters(request.args, current_app.config["PER_PAGE"], province_ids=(item.id,))
+    came_from = geo.match_province(request.args.get("tu", "")[: search_params.MAX_NAME])
     return render_template(
         "public/province.html",
         province=item,
         recorded_names=browse.recorded_legacy_names(item),
+        came_from=came_from if came_from and came_from.province.id == item.id else None,
         **_listing_context(filters, browse.BrowseFilters(province_ids=(item.id,))),
     )
 

@@ -85,14 +85,38 @@ def _label(facets: dict[str, tuple[FacetCount, ...]]) -> dict[str, list[Facet]]:
         "province": provinces,
         "category": categories,
         "stars": {s: f"{s} sao" for s in ("3", "4", "5")},
-        "verified": {"true": "Đã xác minh", "false": "Chưa xác minh"},
-        "trusted": {"true": "Địa chỉ tin cậy", "false": "Chưa đánh dấu tin cậy"},
+        "verified": {"true": "Đã xác minh"},
+        "trusted": {"true": "Địa chỉ tin cậy"},
     }
     result: dict[str, list[Facet]] = {}
     for name, counts in facets.items():
         names = labels.get(name, {})
+        if name in POSITIVE_ONLY:  # consumers filter on what is there, not on what lacks
+            counts = tuple(c for c in counts if c.value == "true")
         result[name] = [Facet(c.value, names.get(c.value, c.value), c.count) for c in counts]
+    # "Chứng nhận OCOP còn hiệu lực": every product showing stars (search_params.
+    # certified_stars), so its count is the stars facet's total.
+    certified = sum(c.count for c in facets.get("stars", ()))
+    result["certified"] = (
+        [Facet("true", "Chứng nhận OCOP còn hiệu lực", certified)] if certified else []
+    )
     return result
+
+
+POSITIVE_ONLY = ("verified", "trusted")
+
+
+def region_facets(results: SearchResults) -> list[Facet]:
+    """Region counts summed from the province facet (a region is its provinces; the index
+    knows none), in the order of the six regions, empty ones left out."""
+    by_slug = {f.value: f.count for f in results.facets.get("province", [])}
+    slugs = {p.id: p.slug for p in geo.all_provinces()}
+    facets = []
+    for region in geo.all_regions():
+        count = sum(by_slug.get(slugs[i], 0) for i in region.province_ids)
+        if count:
+            facets.append(Facet(region.slug, region.name, count))
+    return facets
 
 
 def autocomplete(prefix: str, limit: int = 8) -> list[str]:

@@ -20,7 +20,9 @@ from sqlalchemy.orm import selectinload
 
 from catalog.extensions import db
 from catalog.models import Category, Producer, Product, Province
+from catalog.models.seasons import mask_to_months
 from catalog.models.site import read_site_version
+from catalog.models.statuses import Availability
 from catalog.models.visibility import public_products
 from search_index import ProductDoc, SearchPage, SearchQuery
 from search_index.scan import Corpus
@@ -79,6 +81,8 @@ def public_docs() -> Iterator[ProductDoc]:
             Producer.trusted,
             Category.slug.label("category_slug"),
             Category.name.label("category_name"),
+            Product.availability,
+            Product.harvest_months,
         )
         .outerjoin(Category, Product.category_id == Category.id)
         .order_by(Product.id)
@@ -103,4 +107,10 @@ def public_docs() -> Iterator[ProductDoc]:
             trusted=row.trusted,
             price_vnd=row.price_vnd,
             created_at=row.published_at or row.created_at,
+            always_available=row.availability == Availability.IN_STOCK,
+            harvest_months=(
+                mask_to_months(row.harvest_months)
+                if row.availability == Availability.SEASONAL
+                else ()
+            ),
         )

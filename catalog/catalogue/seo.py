@@ -47,7 +47,7 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 LISTING_ENDPOINTS = frozenset(
     {"public.products", "public.province", "public.category", "public.producer", "public.stories"}
 )
-FILTER_PARAMS = ("tinh", "nhom", "sao", "sap-xep", "xac-minh", "tin-cay")
+FILTER_PARAMS = ("tinh", "nhom", "sao", "sap-xep", "xac-minh", "tin-cay", "vung", "ten-cu")
 SEARCH_ENDPOINT = "public.search"
 
 # Never crawled. Private links (complaint and order tracking carry a secret token), signed-in

@@ -24,6 +24,7 @@ from catalog.models.statuses import ProducerStatus, ReviewState
 from catalog.platform import audit, outbox, reference
 from catalog.platform.photo_uploads import store_photo
 from catalog.platform.vietnamese import clean_text, normalize_key, normalize_tax_code
+from catalog.trust import verification
 
 FIELDS = (
     "name",
@@ -171,7 +172,7 @@ def update_profile(user: User, values: dict[str, Any], *, logo: Any = None) -> P
                 )
             clean["ward_code"] = ward_code
             clean["ward_name"] = name
-        names = (*FIELDS, "ward_name", "logo_digest", "verified")
+        names = (*FIELDS, "ward_name", "logo_digest", *verification.FIELDS)
         before = {name: getattr(producer, name) for name in names}
         for name, value in clean.items():
             setattr(producer, name, value)
@@ -179,9 +180,10 @@ def update_profile(user: User, values: dict[str, Any], *, logo: Any = None) -> P
             producer.logo_digest = stored.digest
         producer.name_key = normalize_key(producer.name)
         changed = {n: getattr(producer, n) for n in names if getattr(producer, n) != before[n]}
-        if producer.verified and changed.keys() & set(IDENTITY_FIELDS):
-            producer.verified = False
-            changed["verified"] = False
+        if changed.keys() & set(IDENTITY_FIELDS) and (
+            verification.clear_after_identity_change(producer)
+        ):
+            changed.update(verification.cleared_state())
         if producer.status == ProducerStatus.CHANGES_REQUESTED and changed:
             producer.status = ProducerStatus.PENDING  # back in the officials' queue after the edits
             changed["status"] = "pending"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.extensions import Model
@@ -54,6 +54,13 @@ class OcopCertificate(Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # How the record came in: "official" (entered by an official) or "import" (a row of an
+    # official OCOP list). An imported list that gives only a year gets 1 January of that
+    # year as decision_date, flagged decision_date_approximate (expiry still 36 months on).
+    source: Mapped[str] = mapped_column(
+        String(20), default="official", server_default=text("'official'")
+    )
+    decision_date_approximate: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = version_column()
     __mapper_args__ = {"version_id_col": version}

@@ -14,6 +14,7 @@ from catalog.models.geo import Province
 from catalog.models.statuses import ProducerStatus
 
 if TYPE_CHECKING:
+    from catalog.models.people import User
     from catalog.models.products import Product
 
 PRODUCER_TYPES = {
@@ -49,7 +50,14 @@ class Producer(Model):
     # The latest official's note on the producer's registration.
     review_note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    # "Đã xác minh" (trust.verification.VERIFIED_MEANING): an official checked the papers;
+    # set and withdrawn only through catalog/trust/verification.py, with who, when, what.
     verified: Mapped[bool] = mapped_column(default=False)
+    verified_note: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", use_alter=True, name="fk_producers_verified_by_id_users")
+    )
     # "Địa chỉ tin cậy": an official vouches for the producer, with the evidence.
     trusted: Mapped[bool] = mapped_column(default=False, index=True)
     trusted_note: Mapped[str | None] = mapped_column(Text)
@@ -69,6 +77,7 @@ class Producer(Model):
 
     province: Mapped[Province] = relationship(lazy="joined")
     products: Mapped[list[Product]] = relationship(back_populates="producer")
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
 
     @property
     def type_label(self) -> str:

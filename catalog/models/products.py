@@ -17,6 +17,7 @@ from sqlalchemy import (
     and_,
     case,
     or_,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -92,6 +93,11 @@ class Product(Model):
     # Copied from the current OcopCertificate record (services/certificates.py).
     certificate_revoked: Mapped[bool] = mapped_column(default=False)
     certificate_verified: Mapped[bool] = mapped_column(default=False)
+    # A producer's own claim (issue 14.1): kept apart from the record copy above, shown only
+    # as "tự khai, chưa đối chiếu", never counted as stars anywhere.
+    claimed_stars: Mapped[int | None] = mapped_column()
+    claimed_certificate_no: Mapped[str | None] = mapped_column(String(80))
+    claimed_certificate_year: Mapped[int | None] = mapped_column()
     featured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Where the entry came from: "import", "self" (producer), "official" (assisted).
     source: Mapped[str | None] = mapped_column(String(20))
@@ -107,6 +113,13 @@ class Product(Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Scan of the OCOP certificate: for officials only, never served publicly.
     certificate_scan: Mapped[str | None] = mapped_column(String(100))
+    # Stock (issue 14.6): an Availability value and, for seasonal goods, the harvest months
+    # as a bitmask (bit m-1 for month m; catalog/models/seasons.py). Live on a published
+    # product: not a trust claim, so no review (catalog/listings/live_changes.py).
+    availability: Mapped[str] = mapped_column(
+        String(20), default="in_stock", server_default=text("'in_stock'")
+    )
+    harvest_months: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     version: Mapped[int] = version_column()
     __mapper_args__ = {"version_id_col": version}
 

@@ -21,3 +21,6 @@ OrderStatus = StrEnum("OrderStatus", "NEW CONFIRMED DELIVERED CANCELLED")
 ComplaintStatus = StrEnum("ComplaintStatus", "NEW INVESTIGATING RESOLVED DISMISSED")
 # Derived (never stored): where a certificate stands today.
 CertificateState = StrEnum("CertificateState", "VALID EXPIRING EXPIRED REVOKED")
+# What a producer says about stock (issue 14.6): in stock, sold out, or seasonal (then the
+# harvest months say when; catalog/models/seasons.py).
+Availability = StrEnum("Availability", "IN_STOCK OUT_OF_STOCK SEASONAL")

@@ -3,7 +3,11 @@ signed session, no account), the checkout form that sends one request per produc
 private tracking page.
 
 Everything works without JavaScript: the province → ward choice is a "Chọn tỉnh" button that
-redraws the form with that province's wards, keeping what was typed. Spam guards as for
+redraws the form with that province's wards, keeping what was typed (with JavaScript,
+static/js/site.js fills the ward list from `wards` instead, and adds a filter box to long
+lists). "Thêm vào giỏ hàng" posts and lands on the cart; with JavaScript the same form is
+sent by fetch (`Accept: application/json`), answered with JSON, and the buyer stays on the
+product page. Spam guards as for
 complaints: a honeypot field (a filled one gets a thank-you page and nothing is stored) and a
 per-IP limit (CHOVIET_ORDER_RATE) that counts only sent requests, not typos.
 """
@@ -15,10 +19,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import (
+    Response,
     abort,
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -52,6 +58,7 @@ from catalog.web.i18n import current_locale
 from catalog.web.private_pages import private_token_page
 
 CART_KEY = "cart"
+CART_COUNT_COOKIE = "gio_hang_sl"
 PROVINCE_BUTTON = "chon-tinh"
 ENDPOINTS = ("public.checkout",)
 
@@ -98,8 +105,47 @@ def _order_globals() -> dict[str, Any]:
     return {
         "new_order_form": lambda: AddToCartForm(formdata=None),
         "takes_orders": cart.takes_orders,
-        "cart_count": lambda: len(_items()),
+        "CART_COUNT_COOKIE": CART_COUNT_COOKIE,
     }
+
+
+@bp.after_app_request
+def _sync_cart_count(response: Response) -> Response:
+    """Keep the `gio_hang_sl` cookie equal to the number of products in the session cart.
+
+    Why a cookie, read by static/js/site.js, rather than the count printed in the header:
+    the header is on every page, and anonymous catalogue pages are meant to be cached and
+    shared; a count rendered on the server would make each of them private to one visitor
+    (and read the session on every page). A JSON endpoint would cost every page a second
+    request on a slow phone connection. The cookie is readable by scripts on purpose: it
+    holds one small number, only ever displayed, never trusted (the cart itself stays in the
+    signed session). Without JavaScript the header shows a plain "Giỏ hàng" link.
+
+    It is refreshed only by responses that used the session anyway (adding, the cart page,
+    signing out…), so a page that never touched the session stays cacheable."""
+    if not getattr(session, "accessed", False):
+        return response
+    count = str(len(_items()) or "")
+    if request.cookies.get(CART_COUNT_COOKIE, "") == count:
+        return response
+    if count:
+        response.set_cookie(
+            CART_COUNT_COOKIE,
+            count,
+            path="/",
+            samesite="Lax",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+            httponly=False,
+        )
+    else:
+        response.delete_cookie(CART_COUNT_COOKIE, path="/")
+    return response
+
+
+def _wants_json() -> bool:
+    """The product page's script asks for JSON; a plain form post gets pages."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
 
 
 def _items() -> dict[int, int]:
@@ -149,14 +195,33 @@ def add_to_cart() -> ResponseReturnValue:
         except cart.CartError as exc:
             form.quantity.errors = [*form.quantity.errors, str(exc)]
         else:
-            flash(
-                gettext("Đã thêm %(n)s × %(name)s vào giỏ hàng.", n=quantity, name=product.name),
-                "success",
-            )
+            added = gettext("Đã thêm %(n)s × %(name)s vào giỏ hàng.", n=quantity, name=product.name)
+            if _wants_json():
+                count = len(_items())
+                return jsonify(message=added, count=count, cart_url=url_for(".cart_page"))
+            flash(added, "success")
             return redirect(url_for(".cart_page"))
+    if _wants_json():
+        errors = [str(e) for e in form.quantity.errors] or [
+            gettext("Không thêm được vào giỏ hàng. Vui lòng tải lại trang rồi thử lại.")
+        ]
+        return jsonify(message=" ".join(errors), field="quantity"), 422
     related = browse.related_products(product)
     html = render_template("public/product.html", product=product, related=related, order_form=form)
     return current_app.make_response((html, 422))
+
+
+@bp.get("/phuong-xa")
+def wards() -> ResponseReturnValue:
+    """The wards of a province (`?tinh=<province id>`), for the checkout's script: public
+    reference data (vietnam-provinces), the same list the form validates against."""
+    choices = profiles.ward_choices(int_or_none(request.args.get("tinh")))
+    payload = {"wards": [{"code": code, "name": name} for code, name in choices]}
+    response = jsonify(payload)
+    response.status_code = 200 if choices else 404
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.post("/gio-hang/sua")

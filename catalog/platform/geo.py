@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from catalog.database import write_transaction
@@ -69,20 +71,69 @@ def _load_categories() -> None:
         db.session.add(category)
 
 
-def resolve_province(name: str | None) -> Province | None:
-    """Find the current province for any name: new or old, with or without accents or
-    'Tỉnh'/'TP' prefixes, old or new tone placement. None when unknown."""
+@dataclass(frozen=True)
+class ProvinceMatch:
+    """What a name a person typed stands for: the current province and, when the name was
+    a pre-2025 province merged into it ("Bắc Giang" → Bắc Ninh), that old name."""
+
+    province: Province
+    old_name: str | None = None
+
+    @property
+    def old_slug(self) -> str | None:
+        return slugify(self.old_name) if self.old_name else None
+
+
+def match_province(name: str | None) -> ProvinceMatch | None:
+    """The one resolver of province names (pages, filters, API, imports, accounts): new or
+    old name, slug or official code, with or without accents or 'Tỉnh'/'TP' prefixes, old
+    or new tone placement. None when it names no province."""
     if not name or not name.strip():
         return None
     key = province_key(name)
     alias = db.session.scalar(select(ProvinceAlias).where(ProvinceAlias.key == key))
     if alias is not None:
-        return alias.province
+        province = alias.province
+        merged = alias.legacy and alias.key != province_key(province.name)
+        return ProvinceMatch(province, alias.name if merged else None)
     by_slug = db.session.scalar(select(Province).where(Province.slug == slugify(name)))
     if by_slug is not None:
-        return by_slug
+        return ProvinceMatch(by_slug)
     code = row_id(key)  # ASCII digits that fit an id ("²".isdigit() is True too)
-    return db.session.get(Province, code) if code is not None else None
+    by_code = db.session.get(Province, code) if code is not None else None
+    return ProvinceMatch(by_code) if by_code is not None else None
+
+
+def resolve_province(name: str | None) -> Province | None:
+    """The current province for any name (see match_province). None when unknown."""
+    match = match_province(name)
+    return match.province if match is not None else None
+
+
+@dataclass(frozen=True)
+class Region:
+    """One of the six socio-economic regions: names from reference.REGIONS, members from
+    Province.region (what the home page groups by)."""
+
+    slug: str
+    name: str
+    province_ids: tuple[int, ...]
+
+
+def all_regions() -> list[Region]:
+    """The six regions in the order of reference.REGIONS, each with its provinces' ids."""
+    members: dict[str, list[int]] = {name: [] for name in reference.REGIONS}
+    for province in db.session.scalars(select(Province).order_by(Province.id)):
+        members.setdefault(province.region, []).append(province.id)
+    return [Region(slugify(name), name, tuple(ids)) for name, ids in members.items()]
+
+
+def resolve_region(name: str | None) -> Region | None:
+    """A region by its slug or name, accents optional. None when it names none."""
+    if not name or not name.strip():
+        return None
+    wanted = slugify(name)
+    return next((r for r in all_regions() if r.slug == wanted), None)
 
 
 def is_legacy_name(name: str, province: Province) -> bool:

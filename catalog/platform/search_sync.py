@@ -34,6 +34,8 @@ from sqlalchemy.orm import selectinload
 from catalog.database import mark_read_only, reset_read_only, write_transaction
 from catalog.extensions import db
 from catalog.models import IndexOutbox, Product, Province
+from catalog.models.seasons import seasonal_months
+from catalog.models.statuses import Availability
 from catalog.models.visibility import public_products
 from catalog.platform import search_repair
 from search_index import IndexUnavailable, ProductDoc, SearchBackend, get_backend
@@ -149,6 +151,8 @@ def to_doc(product: Product) -> ProductDoc:
         trusted=product.producer.trusted,
         price_vnd=product.price_vnd,
         created_at=product.published_at or product.created_at,
+        always_available=product.availability == Availability.IN_STOCK,
+        harvest_months=seasonal_months(product),
     )
 
 

@@ -12,11 +12,13 @@ from catalog.platform.personal_id import is_valid_personal_id
 from search_index.text import fold, nfc, normalize_key, slugify
 
 __all__ = [
+    "ZALO_HOSTS",
     "clean_multiline",
     "clean_text",
     "fold",
     "format_vnd",
     "infer_producer_type",
+    "mobile_phone",
     "nfc",
     "normalize_key",
     "normalize_phone",
@@ -79,6 +81,20 @@ def normalize_phone(value: str) -> str | None:
     if _MOBILE.match(compact) or _LANDLINE.match(compact):
         return compact
     return None
+
+
+# Where a producer's Zalo link may point (Zalo, the messenger most Vietnamese buyers use).
+ZALO_HOSTS = ("zalo.me", "oa.zalo.me", "zalo.vn")
+
+
+def mobile_phone(value: str | None) -> str | None:
+    """The number as 10 national digits when it is a Vietnamese mobile number, else None.
+
+    Zalo accounts are opened with a mobile number, so a Zalo link to a landline (02x…) or
+    to garbage leads nowhere: pages offer "Nhắn Zalo" only for what this accepts. Any form
+    normalize_phone reads is accepted (spaces, dots, +84 or 84 in front)."""
+    number = normalize_phone(value or "")
+    return number if number is not None and _MOBILE.match(number) else None
 
 
 _TYPE_PREFIXES = (

@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from catalog.promotion import stories as story_service
 from catalog.promotion.forms import ActionForm, StoryForm
-from catalog.promotion.promotion_common import pickable_producers, pickable_products
+from catalog.promotion.product_picker import pickable_products
+from catalog.promotion.promotion_common import pickable_producers
 from catalog.promotion.view_steps import (
     PUBLISH,
     UNPUBLISH,

@@ -129,12 +129,6 @@ def _pick(
     return list(db.session.scalars(stmt).unique())
 
 
-def pickable_products(user: User, query: str, exclude: set[int] | None = None) -> list[Product]:
-    """Published products in the user's provinces whose name contains the query (accents
-    and case ignored): the no-JavaScript picker lists these with an "Thêm" button."""
-    return _pick(public_products(), Product, user, query, exclude)
-
-
 def pickable_producers(user: User, query: str, exclude: set[int] | None = None) -> list[Producer]:
     """Active producers in the user's provinces whose name contains the query."""
     return _pick(select(Producer).where(producer_is_public()), Producer, user, query, exclude)

@@ -18,7 +18,8 @@ from flask_login import current_user
 from catalog.errors import EditConflict
 from catalog.models import Campaign, Product, Story, User
 from catalog.promotion.forms import ActionForm, PromotionForm
-from catalog.promotion.promotion_common import PromotionError, pickable_products
+from catalog.promotion.product_picker import pickable_products
+from catalog.promotion.promotion_common import PromotionError
 from catalog.web.edit_conflicts import guard, show_conflict, stamp
 from catalog.web.forms_common import Form
 from catalog.web.params import form_id, query_text

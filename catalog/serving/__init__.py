@@ -7,6 +7,7 @@ import logging
 
 from flask import Flask
 
+from catalog.serving.compression import init_compression
 from catalog.serving.cookieless import init_cookieless
 from catalog.serving.headers import init_headers
 from catalog.serving.health import init_health
@@ -41,6 +42,9 @@ def init_serving(app: Flask) -> None:
     # Before the request log: its request-id hook must still come first, then the page cache
     # answers hits ahead of every other hook (catalog/serving/page_cache.py).
     init_page_cache(app)
+    # Compression next to last: it runs after every hook but the request log, on the final
+    # body (the page cache has kept its uncompressed copy by then).
+    init_compression(app)
     # Last: its after_request hook goes to the front of the list, so it runs after every
     # other one (including /healthz's) and logs the final status.
     init_request_log(app)

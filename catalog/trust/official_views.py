@@ -23,7 +23,7 @@ from catalog.listings import quotas
 from catalog.models import OcopCertificate, Producer, Product
 from catalog.models.certificates import CERTIFICATE_STATES
 from catalog.review import moderation
-from catalog.trust import trust
+from catalog.trust import trust, verification
 from catalog.trust.forms import (
     CertificateForm,
     NoteForm,
@@ -87,6 +87,8 @@ def _manage_forms() -> dict[str, Any]:
     return {
         "trust_form": NoteForm(prefix="tin-cay"),
         "untrust_form": NoteForm(prefix="bo-tin-cay"),
+        "verify_form": NoteForm(prefix="xac-minh"),
+        "unverify_form": NoteForm(prefix="bo-xac-minh"),
         "suspend_form": NoteForm(prefix="tam-ngung"),
         "reinstate_form": OptionalNoteForm(prefix="hien-lai"),
     }
@@ -102,6 +104,7 @@ def _render_manage(
         products=products,
         usage=quotas.usage(producer.id),
         state=moderation.PRODUCER_STATES.get(producer.status, producer.status),
+        verified_meaning=verification.VERIFIED_MEANING,
         **forms,
     ), status
 
@@ -131,47 +134,88 @@ def _producer_action(
     return _render_manage(db.get_or_404(Producer, producer.id), forms, 422)
 
 
-@bp.post("/co-so-san-xuat/<int:producer_id>/danh-dau-tin-cay")
-@official_required
-def producer_trust(producer_id: int) -> ResponseReturnValue:
-    return _producer_action(
-        producer_id,
+def _verify(producer_id: int, note: str) -> object:
+    return verification.verify_producer(current_user, producer_id, note)
+
+
+def _unverify(producer_id: int, note: str) -> object:
+    return verification.unverify_producer(current_user, producer_id, note)
+
+
+def _trust(producer_id: int, note: str) -> object:
+    return trust.mark_trusted(current_user, producer_id, note)
+
+
+def _untrust(producer_id: int, note: str) -> object:
+    return trust.unmark_trusted(current_user, producer_id, note)
+
+
+def _suspend(producer_id: int, note: str) -> object:
+    return moderation.suspend_producer(producer_id, official=current_user, note=note)
+
+
+def _reinstate(producer_id: int, note: str) -> object:
+    return moderation.reinstate_producer(producer_id, official=current_user, note=note)
+
+
+# endpoint: (path, the page's form, the decision, what the official is told)
+_PRODUCER_ACTIONS: dict[str, tuple[str, str, Callable[[int, str], object], str]] = {
+    "producer_trust": (
+        "danh-dau-tin-cay",
         "trust_form",
-        lambda note: trust.mark_trusted(current_user, producer_id, note),
+        _trust,
         "Đã đánh dấu cơ sở là địa chỉ tin cậy.",
-    )
-
-
-@bp.post("/co-so-san-xuat/<int:producer_id>/bo-danh-dau-tin-cay")
-@official_required
-def producer_untrust(producer_id: int) -> ResponseReturnValue:
-    return _producer_action(
-        producer_id,
+    ),
+    "producer_untrust": (
+        "bo-danh-dau-tin-cay",
         "untrust_form",
-        lambda note: trust.unmark_trusted(current_user, producer_id, note),
+        _untrust,
         "Đã bỏ đánh dấu địa chỉ tin cậy.",
-    )
-
-
-@bp.post("/co-so-san-xuat/<int:producer_id>/tam-ngung")
-@official_required
-def producer_suspend(producer_id: int) -> ResponseReturnValue:
-    return _producer_action(
-        producer_id,
+    ),
+    "producer_verify": (
+        "xac-minh",
+        "verify_form",
+        _verify,
+        "Đã ghi nhận: cơ sở đã được xác minh.",
+    ),
+    "producer_unverify": (
+        "thu-hoi-xac-minh",
+        "unverify_form",
+        _unverify,
+        "Đã thu hồi nhãn “Đã xác minh”.",
+    ),
+    "producer_suspend": (
+        "tam-ngung",
         "suspend_form",
-        lambda note: moderation.suspend_producer(producer_id, official=current_user, note=note),
+        _suspend,
         "Đã tạm ngừng hiển thị cơ sở và toàn bộ sản phẩm.",
-    )
-
-
-@bp.post("/co-so-san-xuat/<int:producer_id>/hien-thi-lai")
-@official_required
-def producer_reinstate(producer_id: int) -> ResponseReturnValue:
-    return _producer_action(
-        producer_id,
+    ),
+    "producer_reinstate": (
+        "hien-thi-lai",
         "reinstate_form",
-        lambda note: moderation.reinstate_producer(producer_id, official=current_user, note=note),
+        _reinstate,
         "Cơ sở và các sản phẩm đã được hiển thị trở lại.",
+    ),
+}
+
+
+def _action_view(
+    form_name: str, decide: Callable[[int, str], object], done: str
+) -> Callable[[int], ResponseReturnValue]:
+    def view(producer_id: int) -> ResponseReturnValue:
+        return _producer_action(
+            producer_id, form_name, lambda note: decide(producer_id, note), done
+        )
+
+    return official_required(view)
+
+
+for _endpoint, (_path, _form, _decide, _done) in _PRODUCER_ACTIONS.items():
+    bp.add_url_rule(
+        f"/co-so-san-xuat/<int:producer_id>/{_path}",
+        endpoint=_endpoint,
+        view_func=_action_view(_form, _decide, _done),
+        methods=["POST"],
     )
 
 

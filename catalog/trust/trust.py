@@ -15,13 +15,11 @@ from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from catalog.catalogue.browse import Page
-from catalog.database import write_transaction
 from catalog.extensions import db
 from catalog.models import Producer, User
-from catalog.platform import audit, outbox
-from catalog.platform.clock import utcnow
 from catalog.platform.vietnamese import normalize_key, slugify
-from catalog.review.decision_steps import MAX_NOTE, EntryNotFound, ModerationError, check_scope
+from catalog.review.decision_steps import EntryNotFound, ModerationError
+from catalog.trust.marks import Mark, clear_mark, set_mark
 
 __all__ = [
     "EntryNotFound",
@@ -32,76 +30,27 @@ __all__ = [
     "unmark_trusted",
 ]
 
-# Only a producer the public can see (or one suspended for a while) can be vouched for.
-TRUSTABLE = ("active", "suspended")
 MAX_TEXT = 100
 
-
-def _state(producer: Producer) -> dict[str, object]:
-    return audit.snapshot(producer, "trusted", "trusted_note", "trusted_at", "trusted_by_id")
-
-
-def _note(note: str | None, message: str) -> str:
-    note = (note or "").strip()
-    if not note:
-        raise ModerationError(message)
-    if len(note) > MAX_NOTE:
-        raise ModerationError(f"Ghi chú tối đa {MAX_NOTE} ký tự.")
-    return note
-
-
-def _load(official: User, producer_id: int) -> Producer:
-    producer = db.session.get(Producer, producer_id)
-    if producer is None:
-        raise EntryNotFound("Không tìm thấy cơ sở sản xuất này.")
-    check_scope(official, producer.province_id)
-    return producer
-
-
-def _finish(official: User, action: str, producer: Producer, before: dict, note: str) -> None:
-    audit.record(
-        official,
-        action,
-        "producer",
-        producer.id,
-        before=before,
-        after=_state(producer),
-        reason=note,
-    )
-    outbox.record([p.id for p in producer.products], action.replace(".", "_"))
+TRUSTED = Mark(
+    field="trusted",
+    set_action="producer.trust",
+    clear_action="producer.untrust",
+    evidence_needed="Vui lòng ghi bằng chứng: đã kiểm tra gì, khi nào, ở đâu.",
+    reason_needed="Vui lòng ghi lý do bỏ đánh dấu.",
+    not_markable="Chỉ đánh dấu được cơ sở đã được duyệt.",
+    not_marked="Cơ sở này chưa được đánh dấu là địa chỉ tin cậy.",
+)
 
 
 def mark_trusted(official: User, producer_id: int, evidence: str | None) -> Producer:
-    """Vouch for a producer; `evidence` says what the official checked (required). Marking
-    again replaces the evidence (the audit log keeps the earlier one)."""
-    with write_transaction():
-        producer = _load(official, producer_id)
-        note = _note(evidence, "Vui lòng ghi bằng chứng: đã kiểm tra gì, khi nào, ở đâu.")
-        if producer.status not in TRUSTABLE:
-            raise ModerationError("Chỉ đánh dấu được cơ sở đã được duyệt.")
-        before = _state(producer)
-        producer.trusted = True
-        producer.trusted_note = note
-        producer.trusted_at = utcnow()
-        producer.trusted_by_id = official.id
-        _finish(official, "producer.trust", producer, before, note)
-    return producer
+    """Vouch for a producer; `evidence` says what the official checked (required)."""
+    return set_mark(official, producer_id, TRUSTED, evidence)
 
 
 def unmark_trusted(official: User, producer_id: int, reason: str | None) -> Producer:
     """Withdraw the mark, with the reason (required)."""
-    with write_transaction():
-        producer = _load(official, producer_id)
-        note = _note(reason, "Vui lòng ghi lý do bỏ đánh dấu.")
-        if not producer.trusted:
-            raise ModerationError("Cơ sở này chưa được đánh dấu là địa chỉ tin cậy.")
-        before = _state(producer)
-        producer.trusted = False
-        producer.trusted_note = None
-        producer.trusted_at = None
-        producer.trusted_by_id = None
-        _finish(official, "producer.untrust", producer, before, note)
-    return producer
+    return clear_mark(official, producer_id, TRUSTED, reason)
 
 
 # -- the officials' list --------------------------------------------------------------------

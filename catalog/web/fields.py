@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, StopValidation
 
 from catalog.platform.numbers import whole_number
-from catalog.platform.vietnamese import normalize_phone
+from catalog.platform.vietnamese import ZALO_HOSTS, normalize_phone
 
 MAX_PRICE = 1_000_000_000  # one billion đồng: beyond that it is a typo
 FIRST_OCOP_YEAR = 2018  # the OCOP programme started in 2018
@@ -189,6 +189,6 @@ def zalo_contact(_form: Any, field: Field) -> None:
         return
     value, host = web_address(field.data)
     host = host.lower()
-    if " " in value or len(value) > 300 or host not in ("zalo.me", "oa.zalo.me", "zalo.vn"):
+    if " " in value or len(value) > 300 or host not in ZALO_HOSTS:
         raise ValidationError("Nhập số điện thoại dùng Zalo hoặc đường dẫn zalo.me.")
     field.data = value

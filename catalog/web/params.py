@@ -105,10 +105,15 @@ def choice(
     return default
 
 
-def query_text(args: MultiDict, name: str = "q", *, limit: int = MAX_QUERY_LEN) -> str:
+def query_text(
+    args: MultiDict, name: str = "q", *, limit: int = MAX_QUERY_LEN, strict: bool = False
+) -> str:
     """Free text (a search), NFC-cleaned, control characters dropped (PostgreSQL cannot
-    even compare text holding NUL), cut to a sane length."""
-    return clean_text(args.get(name, ""))[:limit]
+    even compare text holding NUL), cut to a sane length; longer: ParamError when strict."""
+    text = clean_text(args.get(name, ""))
+    if strict and len(text) > limit:
+        raise ParamError(name, f"{name} dài tối đa {limit} ký tự (đã gửi {len(text)}).")
+    return text[:limit]
 
 
 def boolean(args: MultiDict, name: str, *, strict: bool = False) -> bool | None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 from markupsafe import Markup
 
 from catalog.platform.images import SIZES
-from catalog.platform.vietnamese import format_vnd
+from catalog.platform.vietnamese import ZALO_HOSTS, format_vnd, mobile_phone
 from catalog.web.official_nav import official_menu
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -35,6 +35,21 @@ def format_phone(value: str | None) -> str:
     if len(value) == 11:
         return f"{value[:3]} {value[3:7]} {value[7:]}"
     return value
+
+
+def zalo_url(zalo: str | None, phone: str | None) -> str | None:
+    """The "Nhắn Zalo" link: the producer's own Zalo (a zalo.me link or a mobile number),
+    else its phone when that is a mobile; None (no button) for a landline, since Zalo
+    accounts belong to mobile numbers (platform.vietnamese.mobile_phone)."""
+    if zalo:
+        parts = urlsplit(zalo)
+        if parts.scheme in ("http", "https") and (parts.hostname or "").lower() in ZALO_HOSTS:
+            return zalo
+        number = mobile_phone(zalo)
+        if number is not None:
+            return f"https://zalo.me/{number}"
+    number = mobile_phone(phone)
+    return None if number is None else f"https://zalo.me/{number}"
 
 
 def image_url(digest: str | None, size: str = "medium") -> str:
@@ -74,6 +89,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["image_url"] = image_url
     app.jinja_env.globals["image_srcset"] = image_srcset
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["zalo_url"] = zalo_url
     app.jinja_env.globals["SITE_NAME"] = "Chợ Việt"
     app.context_processor(lambda: {"now_year": date.today().year})
     app.jinja_env.globals["official_menu"] = official_menu

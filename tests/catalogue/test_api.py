@@ -20,7 +20,7 @@ def test_products_search_shape(demo_client):
         "id", "slug", "name", "category", "province", "ocop_stars", "price_vnd", "unit",
         "producer", "url", "image",
     }  # fmt: skip
-    assert set(first["producer"]) == {"id", "name", "verified", "trusted"}
+    assert set(first["producer"]) == {"id", "name", "verified", "verified_at", "trusted"}
     assert "vải thiều" in first["name"].lower()
     assert set(data["facets"]) >= {"province", "category", "stars"}
     assert data["facets"]["province"]
@@ -116,4 +116,5 @@ def test_invalid_parameters_give_400_json(demo_client, query):
 def test_autocomplete(demo_client):
     data = demo_client.get("/api/v1/autocomplete?q=vai%20th").get_json()
     assert any("Vải thiều" in s for s in data["suggestions"])
-    assert demo_client.get("/api/v1/autocomplete?q=").get_json() == {"suggestions": []}
+    empty = {"suggestions": [], "items": []}
+    assert demo_client.get("/api/v1/autocomplete?q=").get_json() == empty

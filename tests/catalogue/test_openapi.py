@@ -68,7 +68,8 @@ def test_lists_and_details_match_the_document(openapi, demo_client):
         "/producers?verified=true&type=hop_tac_xa", "/producers?province=bac-ninh",
         "/provinces", "/provinces/bac-ninh", "/provinces/24", "/categories",
         "/categories/thuc-pham", "/campaigns", "/campaigns?province=cao-bang",
-        "/autocomplete?q=vai", "/autocomplete",
+        "/autocomplete?q=vai", "/autocomplete", "/autocomplete?q=hong%20phuc",
+        "/producers?q=hong%20phuc", "/producers?q=dac%20san&per_page=2&page=2",
     ):  # fmt: skip
         check(openapi, demo_client, API + url)
     for product_id in ids(demo_client, f"{API}/products?per_page=100")[:40]:
@@ -86,7 +87,7 @@ def test_search_with_every_filter_matches_the_document(openapi, demo_client):
         openapi,
         demo_client,
         f"{API}/products?q=mat%20ong&province=cao-bang&province=24&category=thuc-pham"
-        "&stars=4&stars=5&verified=false&trusted=false&sort=price_desc&per_page=5",
+        "&stars=4&stars=5&verified=true&trusted=true&sort=price_desc&per_page=5",
     )
     assert data["per_page"] == 5
     check(openapi, demo_client, f"{API}/products?q=vai%20thieeu")  # with a suggestion
@@ -98,7 +99,7 @@ def test_search_with_every_filter_matches_the_document(openapi, demo_client):
         ("/products?page=0", 400), ("/products?per_page=101", 400), ("/products?stars=6", 400),
         ("/producers?type=cong_ty", 400), ("/producers?verified=maybe", 400),
         ("/campaigns?province=Atlantis", 400), ("/campaigns?page=abc", 400),
-        ("/producers?province=", 400),
+        ("/producers?province=", 400), ("/producers?q=" + "a" * 201, 400),
         ("/products/999999", 404), ("/producers/999999", 404), ("/campaigns/999999", 404),
         ("/provinces/atlantis", 404), ("/categories/xyz", 404),
     ],

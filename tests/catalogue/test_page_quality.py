@@ -33,8 +33,13 @@ def page_urls(demo_app: Flask) -> dict[str, str]:
             "product": f"/san-pham/{product.slug}",
             "producer": f"/co-so/{producer.slug}",
             "province": "/tinh/bac-ninh",
+            "province-old-name": "/tinh/bac-ninh?tu=bac-giang",  # after /tinh/bac-giang
+            "province-ten-cu": "/tinh/bac-ninh?ten-cu=bac-giang",
+            "products-region": "/san-pham?vung=tay-nguyen&tinh=cao-bang",
+            "search-region": "/tim-kiem?q=ca+phe&vung=tay-nguyen",
             "category": f"/nhom/{category.slug}",
             "search": "/tim-kiem?q=ca+phe",
+            "search-producers": "/tim-kiem?q=dac+san",  # producers above the products
             "search-empty": "/tim-kiem?q=khongcogiheta",
             "not-found": "/khong-co-trang-nay",
             "register": "/tai-khoan/dang-ky",

@@ -24,16 +24,6 @@ def starred(stars: int) -> list[int]:
     return search_sync.backend().search(SearchQuery(stars=(stars,))).ids
 
 
-@pytest.fixture
-def curator(app):  # type: ignore[no-untyped-def]
-    return official("Cao Bằng")
-
-
-@pytest.fixture
-def product(curator):  # type: ignore[no-untyped-def]
-    return live_product("Hạt dẻ Trùng Khánh", curator=curator)
-
-
 # -- the record and the product's copy ---------------------------------------------------
 
 

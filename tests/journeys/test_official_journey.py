@@ -247,7 +247,7 @@ def verify_producer(client: Any, listing_id: int, producer_id: int) -> None:
     found = text(visitor.get("/tim-kiem?tin-cay=true"))
     assert LISTING in found
     assert "Trà hoa vàng Phục Hòa" not in found  # an imported, untrusted producer's product
-    assert "Trà hoa vàng Phục Hòa" in text(visitor.get("/tim-kiem?tin-cay=false"))
+    assert visitor.get("/tim-kiem?tin-cay=false").status_code == 400  # positive filters only
 
 
 def run_campaign(client: Any, listing_id: int) -> Campaign:

@@ -7,8 +7,11 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
+from catalog.extensions import db
 from catalog.listings.listing_uploads import Upload
 from catalog.models import Campaign, Product, Story, User
+from catalog.models.visibility import public_products
+from catalog.platform import search_sync
 from catalog.promotion import campaigns, stories
 from tests.factories import create_published_product, create_user, province
 from tests.listings.support import jpeg
@@ -24,6 +27,13 @@ def product_in(province_name: str, name: str, curator: User | None = None) -> Pr
     """A published product of a new producer in that province (written directly: the review
     and search indexing it would go through are tested elsewhere and cost seconds here)."""
     return create_published_product(name, province_name=province_name)
+
+
+def index_public() -> None:
+    """Put every public product in the search index, as the picker searches it (the index's
+    own rebuild, without search_sync.rebuild's expunge_all, so the test's rows stay usable)."""
+    rows = db.session.scalars(public_products()).unique()
+    search_sync.backend().rebuild([search_sync.to_doc(p) for p in rows])
 
 
 def banner(data: bytes | None = None, name: str = "bia.jpg") -> Upload:

@@ -23,6 +23,7 @@ from tests.listings.support import draft, jpeg, owner, png
 from tests.promotion.support import (
     TODAY,
     campaign_values,
+    index_public,
     make_campaign,
     make_story,
     official,
@@ -152,6 +153,7 @@ def test_featuring_is_limited_to_the_officials_provinces_and_public_products(app
     assert "Chỉ chọn được sản phẩm đang hiển thị công khai." in response.get_data(as_text=True)
     # The picker lists published products of their provinces only.
     mine = product_in("Cao Bằng", "Na Trùng Khánh", curator)
+    index_public()  # the picker searches the index
     page = client.get("/quan-ly/noi-bat?q=Na").get_data(as_text=True)
     assert "Na Trùng Khánh" in page and "Na Chi Lăng" not in page
     assert f"/quan-ly/noi-bat/{mine.id}/them" in page
@@ -247,6 +249,7 @@ def test_official_creates_edits_and_publishes_a_campaign_through_the_pages(app, 
     assert campaign.status == "draft" and campaign.banner_digest
     edit = response.headers["Location"]
     products_url = f"{CAMPAIGNS}/{campaign.id}/san-pham"
+    index_public()  # the picker searches the index
     page = client.get(f"{products_url}?q=hạt dẻ").get_data(as_text=True)
     assert "Hạt dẻ Trùng Khánh" in page and 'value="them"' in page
     response = post_form(
@@ -430,6 +433,7 @@ def test_a_story_is_written_linked_published_and_shown_where_it_belongs(app, cli
     assert story.status == "draft" and story.cover_digest
     assert client.get(f"/tin-tuc/{story.slug}").status_code == 404
     links = f"/quan-ly/bai-viet/{story.id}/lien-ket"
+    index_public()  # the product picker searches the index
     page = client.get(f"{links}?q=Trùng Khánh").get_data(as_text=True)
     assert "Cơ sở: HTX Hạt dẻ Trùng Khánh" in page
     for kind, entry in (("co-so", product.producer_id), ("san-pham", product.id)):

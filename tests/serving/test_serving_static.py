@@ -40,10 +40,10 @@ def test_the_stylesheet_points_at_hashed_fonts_which_are_cached_for_a_year(app, 
         css_url = url_for("static", filename="css/site.css")
     css = client.get(css_url).get_data(as_text=True)
     fonts = CSS_URL.findall(css)
-    assert len(fonts) == 6
+    assert len(fonts) == 2  # one subset file per weight (make fonts)
     for ref in fonts:
         name = ref.strip("'\"").removeprefix("../fonts/")
-        match = re.fullmatch(r"(be-vietnam-pro-[a-z0-9-]+)\.([0-9a-f]{10})\.woff2", name)
+        match = re.fullmatch(r"(be-vietnam-pro-[0-9]+)\.([0-9a-f]{10})\.woff2", name)
         assert match, ref
         original = (STATIC / "fonts" / f"{match.group(1)}.woff2").read_bytes()
         assert digest(original).startswith(match.group(2))
@@ -58,7 +58,7 @@ def test_pages_link_hashed_files_and_preload_the_font_the_stylesheet_uses(app, c
     with app.test_request_context():
         css_url = url_for("static", filename="css/site.css")
         js_url = url_for("static", filename="js/site.js")
-        font_url = url_for("static", filename="fonts/be-vietnam-pro-latin-400-normal.woff2")
+        font_url = url_for("static", filename="fonts/be-vietnam-pro-400.woff2")
     assert f'href="{css_url}"' in html and f'src="{js_url}"' in html
     assert f'href="{font_url}"' in html
     css = client.get(css_url).get_data(as_text=True)
@@ -147,5 +147,7 @@ def test_static_files_carry_no_session_and_do_not_vary_on_cookies(app, client, l
     for path in (url, "/static/css/site.css"):
         with client.get(path) as response:
             assert response.status_code == 200
-            assert "Vary" not in response.headers and "Set-Cookie" not in response.headers
+            # Vary: Accept-Encoding (compression) is fine; Cookie would defeat the cache.
+            assert "cookie" not in response.headers.get("Vary", "").lower()
+            assert "Set-Cookie" not in response.headers
     assert "Cookie" in client.get("/").headers["Vary"]  # pages do depend on the session

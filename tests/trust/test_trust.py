@@ -22,16 +22,6 @@ from tests.trust.support import live_product, official
 EVIDENCE = "Kiểm tra thực tế cơ sở ngày 12/3/2026; giấy phép kinh doanh còn hiệu lực."
 
 
-@pytest.fixture
-def curator(app):  # type: ignore[no-untyped-def]
-    return official("Cao Bằng")
-
-
-@pytest.fixture
-def product(curator):  # type: ignore[no-untyped-def]
-    return live_product("Hạt dẻ Trùng Khánh", curator=curator)
-
-
 def trusted_ids(value: bool = True) -> list[int]:
     return search_sync.backend().search(SearchQuery(trusted=value)).ids
 

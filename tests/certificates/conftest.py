@@ -1,0 +1,3 @@
+"""Shared fixtures of this folder."""
+
+from tests.trust.fixtures import curator, product  # noqa: F401
