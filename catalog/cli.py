@@ -177,9 +177,9 @@ certificates_cli = AppGroup("certificates", help="OCOP certificates: follow-up a
 @certificates_cli.command("refresh")
 def certificates_refresh_command() -> None:
     """Re-index products whose certificate expired since they were indexed. Run daily."""
-    from catalog.certificates import certificates
+    from catalog.certificates import expiry
 
-    queued = certificates.refresh()
+    queued = expiry.refresh()
     applied = search_sync.apply_pending()
     click.echo(f"Đã đưa {queued} sản phẩm vào hàng chờ; đã áp dụng {applied} thay đổi.")
 

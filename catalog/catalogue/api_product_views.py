@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from catalog.catalogue import browse, search, suggestions
 from catalog.catalogue.search_params import parse_search
+from catalog.certificates import claims
 from catalog.models import Product
 from catalog.platform.links import absolute_url
 from catalog.trust import verification
@@ -76,6 +77,8 @@ def product(product_id: int) -> ResponseReturnValue:
             "certificate_status": item.certificate_status,
             "certified_stars": item.ocop_stars,
             "certificate_year": item.certificate_year,
+            # The producer's own declaration, never counted as stars (certificates/claims.py).
+            "ocop_claim": _claim_json(item),
             "images": [
                 absolute_url(url_for("public.image", digest=img.digest, size="large"))
                 for img in item.images
@@ -83,6 +86,13 @@ def product(product_id: int) -> ResponseReturnValue:
         }
     )
     return jsonify(data)
+
+
+def _claim_json(product: Product) -> dict | None:
+    claim = claims.claim_of(product)
+    if claim is None or product.ocop_stars:
+        return None
+    return {"stars": claim.stars, "year": claim.year, "checked": False}
 
 
 @bp.get("/autocomplete")

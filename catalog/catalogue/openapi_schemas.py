@@ -80,6 +80,18 @@ PRODUCT_DETAIL = {
     "certificate_status": {"type": ["string", "null"], "enum": [*CERTIFICATE_STATES, None]},
     "certified_stars": STARS,
     "certificate_year": nullable("integer"),
+    "ocop_claim": {
+        "type": ["object", "null"],
+        "description": "Stars the producer declared with no certificate on record (shown as "
+        "“tự khai, chưa đối chiếu”); never OCOP stars. Null once a record exists.",
+        "properties": {
+            "stars": {"type": "integer", "enum": [3, 4, 5]},
+            "year": nullable("integer"),
+            "checked": {"type": "boolean", "enum": [False]},
+        },
+        "required": ["stars", "year", "checked"],
+        "additionalProperties": False,
+    },
     "images": array(URL),
 }
 PRODUCER = {

@@ -3,13 +3,11 @@
 A product may receive several evaluation decisions over the years (new, re-evaluation,
 upgrade). The *current* certificate is the one with the newest decision date; the product
 keeps a copy of it (ocop_stars, certificate_* columns) because the public pages, filters and
-the search index read those columns. Every write here goes through `_sync_product` so the
+the search index read those columns. Every write here goes through `sync_product` so the
 copy never drifts from the records.
 
 A certificate is valid for 36 months from its decision. Expiry needs no write: the product's
-public stars are computed against today's date. The search index, however, stores the
-stars a product had when it was last indexed, so `refresh` (run daily, see
-`flask --app app certificates refresh`) queues products whose indexed stars no longer match.
+public stars are computed against today's date (expiry.py re-indexes what time changed).
 
 Scope as in moderation: an official acts only on products of provinces they cover
 (Forbidden), a refusal is a polite ModerationError raised before anything is written.
@@ -18,7 +16,7 @@ Scope as in moderation: an official acts only on products of provinces they cove
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,15 +27,18 @@ from catalog.extensions import db
 from catalog.models import OcopCertificate, Product, User
 from catalog.models.certificates import CERTIFICATE_STATES, EVALUATION_TYPES
 from catalog.models.products import CERTIFICATE_MONTHS, OCOP_STARS
-from catalog.models.visibility import public_products
 from catalog.platform import audit, outbox
 from catalog.platform.clock import utcnow
-from catalog.platform.search_sync import backend
 from catalog.review.decision_steps import MAX_NOTE, EntryNotFound, ModerationError, check_scope
-from search_index import IndexUnavailable, SearchQuery
 
 __all__ = [
     "CertificateData",
+    "add_record",
+    "mark_verified",
+    "product_copy",
+    "record_change",
+    "sync_product",
+    "validated",
     "EntryNotFound",
     "ModerationError",
     "current_certificate",
@@ -45,7 +46,6 @@ __all__ = [
     "expiring",
     "in_scope",
     "record_certificate",
-    "refresh",
     "revoke_certificate",
     "verify_certificate",
 ]
@@ -92,7 +92,7 @@ def _text(value: str | None, limit: int, label: str, *, required: bool) -> str |
     return value
 
 
-def _validated(data: CertificateData, today: date) -> CertificateData:
+def validated(data: CertificateData, today: date) -> CertificateData:
     if data.stars not in OCOP_STARS:
         raise ModerationError("Hạng sao OCOP phải là 3, 4 hoặc 5.")
     if data.evaluation_type not in EVALUATION_TYPES:
@@ -141,11 +141,11 @@ PRODUCT_COPY = (
 )
 
 
-def _copy(product: Product) -> dict[str, object]:
+def product_copy(product: Product) -> dict[str, object]:
     return audit.snapshot(product, *PRODUCT_COPY)
 
 
-def _sync_product(product: Product) -> None:
+def sync_product(product: Product) -> None:
     """Copy the current record onto the product (inside the caller's transaction)."""
     db.session.flush()
     current = current_certificate(product.id)
@@ -179,13 +179,15 @@ def _record(cert: OcopCertificate) -> dict[str, object]:
 
 def _state(cert: OcopCertificate) -> dict[str, object]:
     """What an audit entry keeps: the record and the product's copy of it."""
-    return {"certificate": _record(cert), "product": _copy(cert.product)}
+    return {"certificate": _record(cert), "product": product_copy(cert.product)}
 
 
-def _finish(official: User, action: str, cert: OcopCertificate, before: dict, reason: str) -> None:
+def record_change(
+    official: User, action: str, cert: OcopCertificate, before: dict, reason: str
+) -> None:
     """Keep the product's copy in step, then audit entry and outbox row (same transaction)."""
     product = cert.product
-    _sync_product(product)
+    sync_product(product)
     audit.record(
         official,
         action,
@@ -210,21 +212,30 @@ def record_certificate(
         if product is None:
             raise EntryNotFound("Không tìm thấy sản phẩm này.")
         check_scope(official, product.province_id)
-        clean = _validated(data, today or date.today())
-        before = {"product": _copy(product)}
-        cert = OcopCertificate(
-            product=product,
-            decision_no=clean.decision_no,
-            decision_date=clean.decision_date,
-            issuing_council=clean.issuing_council,
-            stars=clean.stars,
-            evaluation_type=clean.evaluation_type,
-            expires_on=clean.expires_on,
-            certificate_no=clean.certificate_no,
-            created_by_id=official.id,
-        )
-        db.session.add(cert)
-        _finish(official, "certificate.record", cert, before, "")
+        cert = add_record(official, product, data, today=today)
+    return cert
+
+
+def add_record(
+    official: User, product: Product, data: CertificateData, *, today: date | None = None
+) -> OcopCertificate:
+    """Validate and add an official's record inside the caller's transaction (the approval
+    of a listing that claims stars records its certificate in the same step)."""
+    clean = validated(data, today or date.today())
+    before = {"product": product_copy(product)}
+    cert = OcopCertificate(
+        product=product,
+        decision_no=clean.decision_no,
+        decision_date=clean.decision_date,
+        issuing_council=clean.issuing_council,
+        stars=clean.stars,
+        evaluation_type=clean.evaluation_type,
+        expires_on=clean.expires_on,
+        certificate_no=clean.certificate_no,
+        created_by_id=official.id,
+    )
+    db.session.add(cert)
+    record_change(official, "certificate.record", cert, before, "")
     return cert
 
 
@@ -245,7 +256,7 @@ def _decide(
         cert = _load(official, certificate_id)
         before = _state(cert)
         reason = step(cert)
-        _finish(official, action, cert, before, reason)
+        record_change(official, action, cert, before, reason)
     return cert
 
 
@@ -253,15 +264,20 @@ def verify_certificate(official: User, certificate_id: int) -> OcopCertificate:
     """Mark a record as checked against the issuing council's decision ("Đã xác minh")."""
 
     def verify(cert: OcopCertificate) -> str:
-        if cert.revoked_at is not None:
-            raise ModerationError("Chứng nhận này đã bị thu hồi, không thể xác minh.")
         if cert.verified_at is not None:
             raise ModerationError("Chứng nhận này đã được xác minh.")
-        cert.verified_at = utcnow()
-        cert.verified_by_id = official.id
+        mark_verified(official, cert)
         return ""
 
     return _decide(official, certificate_id, "certificate.verify", verify)
+
+
+def mark_verified(official: User, cert: OcopCertificate) -> None:
+    """Checked against the issuing council's decision (inside the caller's transaction)."""
+    if cert.revoked_at is not None:
+        raise ModerationError("Chứng nhận này đã bị thu hồi, không thể xác minh.")
+    cert.verified_at = utcnow()
+    cert.verified_by_id = official.id
 
 
 def revoke_certificate(official: User, certificate_id: int, reason: str | None) -> OcopCertificate:
@@ -335,53 +351,3 @@ def expiring(official: User, today: date | None = None) -> list[OcopCertificate]
     """Current certificates of products in the official's provinces expiring within 90
     days (not yet expired, not revoked), soonest first. Used by the officials' digest."""
     return in_scope(official, "expiring", today)
-
-
-# -- time passing ---------------------------------------------------------------------------
-
-
-def _indexed_with_stars(stars: int) -> set[int]:
-    """What the index holds; a lost index holds nothing, so every starred product is queued
-    and applying the outbox rebuilds the index (search_sync)."""
-    search, ids, page = backend(), set(), 1
-    while True:
-        try:
-            result = search.search(SearchQuery(stars=(stars,), page=page, per_page=100))
-        except IndexUnavailable:
-            return set()
-        ids.update(result.ids)
-        if page * result.per_page >= result.total:
-            return ids
-        page += 1
-
-
-def stale_stars(today: date | None = None) -> set[int]:
-    """Published products whose indexed stars differ from the stars the public sees now
-    (a certificate expired since the product was last indexed)."""
-    today = today or date.today()
-    stale: set[int] = set()
-    for stars in OCOP_STARS:
-        shown = set(
-            db.session.scalars(
-                public_products()
-                .with_only_columns(Product.id)
-                .where(Product.public_stars_expr(today) == stars)
-            )
-        )
-        stale |= shown ^ _indexed_with_stars(stars)
-    return stale
-
-
-def refresh(today: date | None = None) -> int:
-    """Queue products whose stars changed with time; the commit applies the outbox. Run
-    daily (cron or a systemd timer) so an expired certificate leaves star filters at once."""
-    ids = stale_stars(today)
-    db.session.commit()
-    if ids:
-        with write_transaction():
-            outbox.record(_existing(ids), "certificate_expiry")
-    return len(ids)
-
-
-def _existing(ids: Iterable[int]) -> list[int]:
-    return list(db.session.scalars(select(Product.id).where(Product.id.in_(list(ids)))))

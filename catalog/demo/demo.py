@@ -48,7 +48,6 @@ def attach_cards() -> int:
             png = render_card(
                 product.name,
                 product.category.slug if product.category else None,
-                product.public_stars,  # no star seal on an expired certificate
                 product.province.name,
             )
             stored = store_image(png, uploads)

@@ -1,14 +1,14 @@
 """Product cards drawn with Pillow for the demo catalogue, which ships no real photos.
 
 A card must read as a deliberate illustration, not a missing image: the OCOP group's colour,
-the product's name in a typeface made for Vietnamese diacritics, its province and, when
-certified, an OCOP star badge.
+the product's name in a typeface made for Vietnamese diacritics and its province. It carries
+no trust data (no stars, no badges): an image cannot change when a certificate expires or
+is revoked, the page around it does (issue 14.1).
 """
 
 from __future__ import annotations
 
 import io
-import math
 import textwrap
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +30,6 @@ PALETTE: dict[str | None, tuple[tuple[int, int, int], tuple[int, int, int], str]
     "du-lich": ((28, 78, 140), (214, 228, 248), "Du lịch cộng đồng"),
     None: ((80, 86, 96), (230, 232, 236), "Hàng Việt Nam"),
 }
-GOLD = (196, 140, 16)
 # (font size, characters per line): the largest that fits the name in three lines wins.
 TITLE_FITS = ((84, 18), (70, 22), (58, 27), (48, 33))
 
@@ -40,7 +39,7 @@ def _font(weight: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONTS_DIR / f"BeVietnamPro-{weight}.ttf"), size)
 
 
-def render_card(name: str, category_slug: str | None, stars: int | None, province: str) -> bytes:
+def render_card(name: str, category_slug: str | None, province: str) -> bytes:
     """A PNG card for one product."""
     deep, light, label = PALETTE.get(category_slug, PALETTE[None])
     image = Image.new("RGB", (WIDTH, HEIGHT), light)
@@ -57,8 +56,6 @@ def render_card(name: str, category_slug: str | None, stars: int | None, provinc
         fill=(255, 255, 255),
         anchor="ra",
     )
-    if stars:
-        _star_badge(draw, stars)
     image = image.resize(OUTPUT_SIZE, Image.Resampling.LANCZOS)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False, compress_level=1)
@@ -91,25 +88,3 @@ def _title(draw: ImageDraw.ImageDraw, name: str, colour: tuple[int, ...]) -> Non
     top = (HEIGHT - 120) // 2 - line_height * len(lines) // 2 + 20
     for i, line in enumerate(lines):
         draw.text((60, top + i * line_height), line, font=font, fill=colour)
-
-
-def _star_badge(draw: ImageDraw.ImageDraw, stars: int) -> None:
-    """A gold seal: the star count, that many drawn stars, and the word OCOP."""
-    cx, cy, r = WIDTH - 120, 112, 78
-    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=GOLD)
-    draw.ellipse((cx - r + 7, cy - r + 7, cx + r - 7, cy + r - 7), outline="white", width=3)
-    draw.text((cx, cy - 22), str(stars), font=_font("SemiBold", 56), fill="white", anchor="mm")
-    spacing = 24
-    first = cx - spacing * (stars - 1) / 2
-    for i in range(stars):
-        draw.polygon(_star_points(first + i * spacing, cy + 17, 10), fill="white")
-    draw.text((cx, cy + 46), "OCOP", font=_font("SemiBold", 22), fill="white", anchor="mm")
-
-
-def _star_points(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
-    points = []
-    for k in range(10):
-        radius = r if k % 2 == 0 else r * 0.45
-        angle = math.pi / 2 + k * math.pi / 5
-        points.append((cx + radius * math.cos(angle), cy - radius * math.sin(angle)))
-    return points

@@ -109,7 +109,7 @@ def _record_certificates(editor: User, today: date) -> None:
 
 
 def _picture(title: str, place: str) -> Upload:
-    png = render_card(title, None, None, place)
+    png = render_card(title, None, place)
     return Upload(stream=io.BytesIO(png), filename="demo.png")
 
 

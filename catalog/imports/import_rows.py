@@ -21,19 +21,22 @@ from catalog.platform.vietnamese import (
     normalize_tax_code,
 )
 
-# Columns the importer copies onto the product as they are (imports.PRODUCT_FIELDS).
+# Columns the importer copies onto the product as they are (imports.PRODUCT_FIELDS); the
+# stars and certificate become a certificate record instead (certificates/claims.py).
 COPIED_PRODUCT_COLUMNS = (
     "description",
-    "ocop_stars",
-    "certificate_no",
-    "certificate_year",
     "price_vnd",
     "unit",
 )
 COLUMNS = (
     "product_name",
     "category",
-    *COPIED_PRODUCT_COLUMNS,
+    "description",
+    "ocop_stars",
+    "certificate_no",
+    "certificate_year",
+    "price_vnd",
+    "unit",
     "producer_name",
     "producer_type",
     "tax_code",

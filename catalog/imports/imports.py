@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from catalog.certificates import claims
 from catalog.database import OUTBOX_FLAG, write_transaction
 from catalog.extensions import db
 from catalog.imports.import_files import MAX_ROWS, read_rows
@@ -214,9 +215,6 @@ def _upsert_product(
     values = {
         "category_id": row.category.id if row.category else None,
         "description": row.description,
-        "ocop_stars": row.ocop_stars,
-        "certificate_no": row.certificate_no,
-        "certificate_year": row.certificate_year,
         "price_vnd": row.price_vnd,
         "unit": row.unit,
         "province_id": row.province.id,
@@ -235,13 +233,29 @@ def _upsert_product(
         product.published_at = product.created_at
         db.session.add(product)
         db.session.flush()
+        _record_certificate(row, product)
         report.products_created += 1
         return product, True, "created"
-    if _assign(product, row, PRODUCT_FIELDS, values):
+    changed = _assign(product, row, PRODUCT_FIELDS, values)
+    if _record_certificate(row, product) or changed:
         report.products_updated += 1
         return product, True, "updated"
     report.products_unchanged += 1
     return product, False, "unchanged"
+
+
+def _record_certificate(row: ImportRow, product: Product) -> bool:
+    """The list's stars become a certificate record (claims.record_imported), never the
+    product's own columns: stars count only from records."""
+    if not row.ocop_stars:
+        return False
+    return claims.record_imported(
+        None,
+        product,
+        stars=row.ocop_stars,
+        certificate_no=row.certificate_no or None,
+        year=row.certificate_year,
+    )
 
 
 def _assign(obj: object, row: ImportRow, fields: tuple[str, ...], values: dict) -> bool:

@@ -41,6 +41,16 @@ CERTIFICATE_FIELDS = (
     "certificate_year",
     "certificate_expires_on",
 )
+# What the producer declares about OCOP is a claim, kept apart from the certificate record's
+# copy (ocop_stars, certificate_*), which only catalog/certificates writes: the form and the
+# pending change use the left names, the product stores them in the right columns.
+CLAIM_COLUMNS = {
+    "ocop_stars": "claimed_stars",
+    "certificate_no": "claimed_certificate_no",
+    "certificate_decision": "claimed_certificate_decision",
+    "certificate_year": "claimed_certificate_year",
+    "certificate_expires_on": "claimed_certificate_expires_on",
+}
 # States in which a never-published listing is edited in place and may be (re)submitted.
 EDITABLE_STATES = ("draft", "rejected", "changes_requested")
 MIN_DESCRIPTION = 30
@@ -73,8 +83,13 @@ def own_products(user: User) -> list[Product]:
 # -- the working copy ----------------------------------------------------------------------
 
 
+def live_value(product: Product, name: str) -> Any:
+    """The product's value of an editable field (a claim field reads the claim)."""
+    return getattr(product, CLAIM_COLUMNS.get(name, name))
+
+
 def snapshot(product: Product) -> dict[str, Any]:
-    values = {name: getattr(product, name) for name in EDITABLE}
+    values = {name: live_value(product, name) for name in EDITABLE}
     if values["certificate_expires_on"] is not None:
         values["certificate_expires_on"] = values["certificate_expires_on"].isoformat()
     values["images"] = [
@@ -111,11 +126,11 @@ def apply_values(product: Product, values: dict[str, Any]) -> None:
         value = values[name]
         if name == "certificate_expires_on" and isinstance(value, str):
             value = date.fromisoformat(value)
-        setattr(product, name, value)
+        setattr(product, CLAIM_COLUMNS.get(name, name), value)
     product.name_key = normalize_key(product.name)
-    if not product.ocop_stars:
+    if not product.claimed_stars:
         for name in CERTIFICATE_FIELDS:
-            setattr(product, name, None)
+            setattr(product, CLAIM_COLUMNS[name], None)
 
 
 def replace_images(product: Product, images: list[dict]) -> None:

@@ -98,6 +98,8 @@ class Product(Model):
     claimed_stars: Mapped[int | None] = mapped_column()
     claimed_certificate_no: Mapped[str | None] = mapped_column(String(80))
     claimed_certificate_year: Mapped[int | None] = mapped_column()
+    claimed_certificate_decision: Mapped[str | None] = mapped_column(String(120))
+    claimed_certificate_expires_on: Mapped[date | None] = mapped_column(Date)
     featured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Where the entry came from: "import", "self" (producer), "official" (assisted).
     source: Mapped[str | None] = mapped_column(String(20))

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 
 from catalog.accounts import accounts
 from catalog.accounts.email_addresses import account_email
+from catalog.certificates import claims
 from catalog.database import write_transaction
 from catalog.errors import Forbidden, Invalid
 from catalog.extensions import db
@@ -36,14 +37,7 @@ from catalog.platform.vietnamese import clean_text, normalize_key
 SOURCE = "official"
 HANDOVER_DAYS = 30
 MAX_TOKEN = 200
-PRODUCT_FIELDS = (
-    "category_id",
-    "description",
-    "price_vnd",
-    "unit",
-    "ocop_stars",
-    "certificate_year",
-)
+PRODUCT_FIELDS = ("category_id", "description", "price_vnd", "unit")
 
 
 class OnboardingError(Invalid):
@@ -163,11 +157,19 @@ def add_product(
         )
         for field_name in PRODUCT_FIELDS:
             setattr(product, field_name, values.get(field_name))
-        if not product.ocop_stars:
-            product.certificate_year = None
         product.description = product.description or ""
         db.session.add(product)
         db.session.flush()
+        if values.get("ocop_stars"):
+            # The official saw the certificate: a record (stars count only from records).
+            claims.record_imported(
+                official,
+                product,
+                stars=values["ocop_stars"],
+                certificate_no=None,
+                year=values.get("certificate_year"),
+                source="official",
+            )
         if image is not None:
             replace_images(
                 product,
@@ -185,7 +187,12 @@ def add_product(
             "onboard.product",
             "product",
             product.id,
-            after={"name": name, **{k: getattr(product, k) for k in PRODUCT_FIELDS}},
+            after={
+                "name": name,
+                **{k: getattr(product, k) for k in PRODUCT_FIELDS},
+                "ocop_stars": product.ocop_stars,
+                "certificate_year": product.certificate_year,
+            },
         )
         outbox.record([product.id], "onboard_product")
     return product

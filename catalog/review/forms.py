@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from wtforms.fields.choices import SelectChoice
+from typing import Any
 
+from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
+
+from catalog.certificates import claims
+from catalog.certificates.certificates import CertificateData
 from catalog.review.decision_steps import MAX_NOTE
+from catalog.trust.forms import CertificateForm
 from catalog.web.fields import radio_choice
 from catalog.web.forms_common import Form, paragraph_field
 
@@ -26,3 +32,57 @@ class DecisionForm(Form):
                 SelectChoice("approve", "Chấp nhận"),
                 SelectChoice("reject", "Từ chối"),
             ]
+
+
+# The certificate's own fields (validated only when the official records it).
+CERTIFICATE_FIELDS = tuple(
+    name for name, value in vars(CertificateForm).items() if isinstance(value, UnboundField)
+)
+
+
+class ClaimDecisionForm(DecisionForm, CertificateForm):
+    """The decision on a listing that claims OCOP stars: the decision, and how the claim is
+    settled (claims.SETTLEMENTS); to record, the certificate's fields (validated only then)."""
+
+    claim_action = radio_choice(
+        "Phần tự khai OCOP", claims.SETTLEMENTS.items(), "Vui lòng chọn cách xử lý."
+    )
+
+    def __init__(self, *args: Any, claim: claims.Claim | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if claim is not None and not self.is_submitted():
+            self.stars.data = str(claim.stars)
+            self.certificate_no.data = claim.certificate_no
+            self.decision_no.data = claim.decision
+            self.expires_on.data = claim.expires_on
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        approving = self.decision.data == "approve"
+        recording = approving and self.claim_action.data == "record"
+        skipped = set(CERTIFICATE_FIELDS) if not recording else set()
+        if not approving:
+            skipped.add("claim_action")
+        kept = {}
+        for name in skipped:
+            kept[name] = self._fields.pop(name)
+        try:
+            return super().validate(extra_validators)
+        finally:
+            self._fields.update(kept)
+
+    def settlement(self) -> claims.Settlement | None:
+        """The official's answer, once the form validated (None unless approving)."""
+        if self.decision.data != "approve":
+            return None
+        data = None
+        if self.claim_action.data == "record":
+            data = CertificateData(
+                decision_no=self.decision_no.data,
+                decision_date=self.decision_date.data,
+                issuing_council=self.issuing_council.data,
+                stars=int(self.stars.data),
+                evaluation_type=self.evaluation_type.data,
+                expires_on=self.expires_on.data,
+                certificate_no=self.certificate_no.data or None,
+            )
+        return claims.Settlement(self.claim_action.data, data)

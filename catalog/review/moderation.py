@@ -20,9 +20,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from catalog.certificates import claims
 from catalog.database import write_transaction
 from catalog.extensions import db
-from catalog.listings.listing_values import EDITABLE, apply_values, replace_images
+from catalog.listings.listing_values import EDITABLE, apply_values, live_value, replace_images
 from catalog.listings.listings import hidden_by_producer
 from catalog.models import Producer, Product, User
 from catalog.models.statuses import ProducerStatus, ProductStatus, ReviewState
@@ -121,7 +122,7 @@ def reinstate_producer(producer_id: int, *, official: User, note: str | None = N
 
 def _state(product: Product) -> dict[str, Any]:
     """What an audit entry keeps of a product: workflow state, live values, pending change."""
-    values = {name: getattr(product, name) for name in EDITABLE}
+    values = {name: live_value(product, name) for name in EDITABLE}
     values["images"] = [image.digest for image in product.images]
     return {
         "status": product.status,
@@ -132,21 +133,33 @@ def _state(product: Product) -> dict[str, Any]:
     }
 
 
-def decide_product(official: User, product_id: int, decision: str, note: str | None) -> Product:
-    """Decide on a submitted listing, or on a pending change to a published one."""
+def decide_product(
+    official: User,
+    product_id: int,
+    decision: str,
+    note: str | None,
+    settlement: claims.Settlement | None = None,
+) -> Product:
+    """Decide on a submitted listing, or on a pending change to a published one. Approving
+    one that claims OCOP stars settles the claim in the same step (claims.settle: record,
+    confirm the record on file, or drop); without a settlement it is refused."""
     _check_decision(decision)
 
     def step(product: Product) -> str:
         if product.status == ProductStatus.SUBMITTED:
+            kind = "listing"
             _decide_new_listing(product, decision)
-            return "listing"
-        if (
+        elif (
             product.status == ProductStatus.PUBLISHED
             and product.review_state == ReviewState.SUBMITTED
         ):
+            kind = "change"
             _decide_change(product, decision)
-            return "change"
-        raise ModerationError("Sản phẩm này không chờ duyệt.")
+        else:
+            raise ModerationError("Sản phẩm này không chờ duyệt.")
+        if decision == "approve":
+            claims.settle(official, product, settlement)
+        return kind
 
     return _on_product(official, product_id, decision, note, step)
 
@@ -205,8 +218,14 @@ def _on_product(
     return product
 
 
-def approve_product(product_id: int, *, official: User, note: str | None = None) -> Product:
-    return decide_product(official, product_id, "approve", note)
+def approve_product(
+    product_id: int,
+    *,
+    official: User,
+    note: str | None = None,
+    settlement: claims.Settlement | None = None,
+) -> Product:
+    return decide_product(official, product_id, "approve", note, settlement)
 
 
 def reject_product(product_id: int, *, official: User, note: str | None) -> Product:

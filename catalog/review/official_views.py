@@ -15,16 +15,17 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from catalog.certificates import claims as certificate_claims
 from catalog.certificates.certificate_scans import SCAN_TYPES, open_scan
 from catalog.extensions import db
 from catalog.listings import claims
-from catalog.listings.listing_values import EDITABLE
+from catalog.listings.listing_values import EDITABLE, live_value
 from catalog.models import Category, Producer, ProducerClaim, Product, Province, User
 from catalog.models.statuses import ProducerStatus, ProductStatus, ReviewState
 from catalog.platform import geo
 from catalog.platform.vietnamese import clean_text
 from catalog.review import moderation, review_queue
-from catalog.review.forms import DecisionForm
+from catalog.review.forms import ClaimDecisionForm, DecisionForm
 from catalog.review.queue_forms import BulkApproveForm
 from catalog.web.blueprints import official as bp
 from catalog.web.forms_errors import add_error
@@ -158,6 +159,23 @@ def producer_review(producer_id: int) -> ResponseReturnValue:
     )
 
 
+def _claim_in_review(product: Product) -> certificate_claims.Claim | None:
+    """The OCOP claim the approval would settle: the pending change's, else the product's."""
+    change = product.pending_changes or {}
+    if "ocop_stars" not in change:
+        return certificate_claims.claim_of(product)
+    if not change.get("ocop_stars"):
+        return None
+    year, expires = change.get("certificate_year"), change.get("certificate_expires_on")
+    return certificate_claims.Claim(
+        stars=int(change["ocop_stars"]),
+        certificate_no=change.get("certificate_no"),
+        decision=change.get("certificate_decision"),
+        year=int(year) if year else None,
+        expires_on=date.fromisoformat(expires) if isinstance(expires, str) else expires,
+    )
+
+
 @bp.route("/san-pham/<int:product_id>", methods=["GET", "POST"])
 @official_required
 def product_review(product_id: int) -> ResponseReturnValue:
@@ -165,9 +183,21 @@ def product_review(product_id: int) -> ResponseReturnValue:
     is_change = (
         product.status == ProductStatus.PUBLISHED and product.review_state == ReviewState.SUBMITTED
     )
+    claim = _claim_in_review(product)
+    form: DecisionForm = DecisionForm()
+    decide: Decide = moderation.decide_product
+    if claim is not None:
+        claim_form = ClaimDecisionForm(claim=claim)
+        form = claim_form
+
+        def decide(official: User, entry_id: int, decision: str, note: str | None) -> object:
+            return moderation.decide_product(
+                official, entry_id, decision, note, claim_form.settlement()
+            )
+
     return _review(
-        DecisionForm(),
-        moderation.decide_product,
+        form,
+        decide,
         product_id,
         "official/product.html",
         product=product,
@@ -175,6 +205,7 @@ def product_review(product_id: int) -> ResponseReturnValue:
         waiting=product.status == ProductStatus.SUBMITTED or is_change,
         changes=_changes(product) if product.pending_changes else [],
         field_labels=FIELD_LABELS,
+        claim=claim,
     )
 
 
@@ -234,7 +265,7 @@ def _changes(product: Product) -> list[dict[str, Any]]:
         if name == "images":
             live, proposed = live_images, [entry["digest"] for entry in change["images"]]
         else:
-            live, proposed = getattr(product, name), change[name]
+            live, proposed = live_value(product, name), change[name]
             if isinstance(live, date):
                 live = live.isoformat()
         rows.append(

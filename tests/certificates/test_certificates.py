@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from catalog.certificates import certificates
+from catalog.certificates import certificates, expiry
 from catalog.certificates.certificates import ModerationError
 from catalog.errors import Forbidden
 from catalog.extensions import db
@@ -161,15 +161,15 @@ def test_refresh_reindexes_products_whose_certificate_expired(runner, monkeypatc
     expiring_in(curator, soon, 3)
     expiring_in(curator, lasting, 400)
     assert {soon.id, lasting.id} <= set(starred(4))
-    assert certificates.refresh(TODAY) == 0
+    assert expiry.refresh(TODAY) == 0
     later = TODAY + timedelta(days=4)
     freeze_today(monkeypatch, later)
-    assert certificates.stale_stars(later) == {soon.id}
+    assert expiry.stale_stars(later) == {soon.id}
     result = runner.invoke(args=["certificates", "refresh"])
     assert result.exit_code == 0, result.output
     assert "1 sản phẩm" in result.output
     assert starred(4) == [lasting.id]
-    assert certificates.stale_stars(later) == set()
+    assert expiry.stale_stars(later) == set()
 
 
 # -- scope ------------------------------------------------------------------------------

@@ -72,8 +72,9 @@ def test_buyer_searches_without_accents_and_sends_an_order_request(
         trip.go("/")
         trip.check("home")
 
-        page.get_by_label("Bạn đang tìm gì?").fill("hat de trung khanh")
-        page.get_by_role("button", name="Tìm kiếm", exact=True).click()
+        # One search box on every page, the header's (issue 14.4).
+        page.get_by_label("Tìm sản phẩm, đặc sản, cơ sở").fill("hat de trung khanh")
+        page.get_by_role("search").get_by_role("button", name="Tìm", exact=True).click()
         page.wait_for_url(re.compile(r"/tim-kiem\?"))
         results = page.get_by_role("main").get_by_role("article")
         expect_count(results, 1)

@@ -10,6 +10,7 @@ from typing import Any
 from PIL import Image
 from sqlalchemy import select
 
+from catalog.certificates.claims import Settlement
 from catalog.extensions import db
 from catalog.listings import listings
 from catalog.models import AuditEntry, Category, Product, User
@@ -23,6 +24,8 @@ DESCRIPTION = "Hạt dẻ Trùng Khánh rang củi, bùi thơm, thu hoạch vụ
 PRODUCERS = "/co-so-cua-toi"
 NEW = f"{PRODUCERS}/san-pham/moi"
 MULTIPART = {"content_type": "multipart/form-data"}
+# The official's answer when a listing claims OCOP stars and no certificate is recorded.
+DROP = Settlement("drop")
 
 
 # Within the image pipeline's limits for photos (200 px on the short side) and for

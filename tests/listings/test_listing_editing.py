@@ -49,10 +49,15 @@ def test_create_a_draft_with_every_field_photos_and_a_scan(client, user):
     product = only_product()
     assert response.status_code == 302 and response.location.endswith(edit_url(product))
     assert product.status == "draft" and product.producer_id == user.producer_id
-    assert (product.price_vnd, product.unit, product.ocop_stars) == (150000, "kg", 4)
-    assert (product.certificate_no, product.certificate_year) == ("GCN 12/2024", 2024)
-    assert product.certificate_expires_on.isoformat() == "2027-10-12"
-    assert product.certificate_decision.startswith("Quyết định số 1234")
+    # What the producer declares is a claim: kept whole, counted as no stars (issue 14.1).
+    assert (product.price_vnd, product.unit, product.claimed_stars) == (150000, "kg", 4)
+    assert product.ocop_stars is None and product.public_stars is None
+    assert (product.claimed_certificate_no, product.claimed_certificate_year) == (
+        "GCN 12/2024",
+        2024,
+    )
+    assert product.claimed_certificate_expires_on.isoformat() == "2027-10-12"
+    assert product.claimed_certificate_decision.startswith("Quyết định số 1234")
     assert [i.alt for i in product.images] == ["Miến dong Nguyên Bình"] * 2  # default alt
     assert product.certificate_scan.endswith(".pdf")
     assert (scans_dir() / product.certificate_scan).read_bytes() == pdf()
@@ -119,13 +124,13 @@ def test_invalid_listing_fields_are_refused_in_vietnamese(client, user, override
 
 def test_dates_may_be_typed_day_first(client, user):
     assert create(client, certificate_expires_on="12/10/2027").status_code == 302
-    assert only_product().certificate_expires_on.isoformat() == "2027-10-12"
+    assert only_product().claimed_certificate_expires_on.isoformat() == "2027-10-12"
 
 
 def test_without_stars_certificate_details_are_dropped(client, user):
     assert create(client, ocop_stars="").status_code == 302
     product = only_product()
-    assert product.ocop_stars is None and product.certificate_no is None
+    assert product.claimed_stars is None and product.claimed_certificate_no is None
 
 
 def test_a_draft_is_edited_in_place_and_its_address_follows_the_name(client, user):

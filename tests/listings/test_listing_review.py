@@ -13,6 +13,7 @@ from catalog.models import IndexOutbox, Product
 from catalog.review import moderation
 from tests.forms import post_form
 from tests.listings.support import (
+    DROP,
     MULTIPART,
     PRODUCERS,
     actions,
@@ -110,7 +111,7 @@ def test_editing_a_published_listing_keeps_it_live_until_the_change_is_approved(
     assert 'value="Bánh cuốn Cao Bằng"' in edit_page and "Thay đổi đang chờ duyệt" in edit_page
     assert "listing.change_edit" in actions(product)
 
-    moderation.approve_product(product.id, official=curator)
+    moderation.approve_product(product.id, official=curator, settlement=DROP)
 
     product = reload(product)
     assert (product.name, product.price_vnd) == ("Bánh cuốn Cao Bằng", 45000)
@@ -152,7 +153,7 @@ def test_the_first_listing_waits_for_the_producer_to_be_approved(client, login_a
     user = login_as(owner(status="pending"))
     curator = official()
     product = listings.submit(user, draft(user, "Miến dong Nguyên Bình"))
-    product = moderation.approve_product(product.id, official=curator)
+    product = moderation.approve_product(product.id, official=curator, settlement=DROP)
     assert product.status == "published" and not product.is_public
     assert found("mien dong") == []
     assert client.get(f"/san-pham/{product.slug}").status_code == 404

@@ -14,6 +14,7 @@ from catalog.models import Product
 from catalog.review import moderation
 from tests.forms import post_form
 from tests.listings.support import (
+    DROP,
     MULTIPART,
     NEW,
     actions,
@@ -137,7 +138,9 @@ def test_a_pdf_scan_is_stored_privately_and_no_public_url_serves_it(app, client,
         with client.get(url) as response:
             assert response.status_code == 404, url
     # Once published, the public page and the API say nothing of the scan.
-    product = moderation.approve_product(listings.submit(user, product).id, official=official())
+    product = moderation.approve_product(
+        listings.submit(user, product).id, official=official(), settlement=DROP
+    )
     for url in (f"/san-pham/{product.slug}", f"/api/v1/products/{product.id}"):
         assert name not in text(client.get(url)) and digest not in text(client.get(url))
 

@@ -3,6 +3,7 @@ metadata; hostile files are refused with a Vietnamese message, never a crash."""
 
 from __future__ import annotations
 
+import inspect
 import io
 from pathlib import Path
 
@@ -131,13 +132,23 @@ def test_variant_path_refuses_traversal(tmp_path: Path):
 
 
 def test_demo_card_is_a_real_picture(tmp_path: Path):
-    png = render_card("Vải thiều Lục Ngạn", "thuc-pham", 4, "Bắc Ninh")
+    png = render_card("Vải thiều Lục Ngạn", "thuc-pham", "Bắc Ninh")
     with Image.open(io.BytesIO(png)) as card:
         assert card.size == (800, 600)
         colours = card.convert("RGB").getcolors(maxcolors=100_000)
-    assert colours is not None and len(colours) > 50  # text, badge and motif, not a blank box
-    plain = render_card("Vải thiều Lục Ngạn", "thuc-pham", None, "Bắc Ninh")
-    assert plain != png  # the star badge is drawn only for certified products
+    assert colours is not None and len(colours) > 50  # text and motif, not a blank box
+    assert render_card("Vải thiều Lục Ngạn", "do-uong", "Bắc Ninh") != png  # the group's colour
+
+
+def test_demo_cards_carry_no_trust_data():
+    """Stars or badges baked into an image would outlive an expired or revoked certificate:
+    the card is drawn from the name, the group and the province only."""
+    assert list(inspect.signature(render_card).parameters) == ["name", "category_slug", "province"]
+    png = render_card("Vải thiều Lục Ngạn", "thuc-pham", "Bắc Ninh")
+    with Image.open(io.BytesIO(png)) as card:
+        colours = card.convert("RGB").getcolors(maxcolors=100_000) or []
+    gold = [c for n, c in colours if c[0] > 170 and 110 < c[1] < 170 and c[2] < 60 and n > 200]
+    assert gold == []  # the former OCOP seal's gold
 
 
 def test_animated_webp_keeps_its_first_frame_and_animated_gif_is_refused(tmp_path: Path):

@@ -12,6 +12,7 @@ from catalog.models import AuditEntry, IndexOutbox
 from catalog.platform import audit
 from catalog.review import moderation, review_queue
 from catalog.review.moderation import ModerationError
+from tests.listings.support import DROP
 from tests.review.support import (
     DESCRIPTION,
     count,
@@ -194,11 +195,12 @@ def test_certificate_dates_in_a_change_are_audited_as_text(app):
             "certificate_expires_on": date(2028, 5, 1),
         },
     )
-    product = moderation.approve_product(product.id, official=curator)
-    assert product.certificate_expires_on == date(2028, 5, 1)
-    assert (
-        last_entry("product", product.id).after["values"]["certificate_expires_on"] == "2028-05-01"
-    )
+    product = moderation.approve_product(product.id, official=curator, settlement=DROP)
+    # Dropped, the claim leaves nothing behind; the audit keeps what was declared, as text.
+    assert product.claimed_stars is None and product.ocop_stars is None
+    entry = last_entry("product", product.id)
+    assert entry.before["pending_changes"]["certificate_expires_on"] == "2028-05-01"
+    assert entry.after["values"]["certificate_expires_on"] is None
 
 
 # -- hiding a single listing -----------------------------------------------------------------
