@@ -7,7 +7,6 @@ start ≤ end, published products only) and their refusals are put next to the f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from flask_wtf.file import FileField
@@ -20,7 +19,7 @@ from catalog.models import STORY_KINDS, Campaign, User
 from catalog.platform import geo
 from catalog.promotion.promotion_common import MAX_ALT, MAX_MARKDOWN, MAX_SUMMARY, MAX_TITLE
 from catalog.web.edit_conflicts import VersionedForm
-from catalog.web.fields import DateTextField, in_choices, int_or_none, options
+from catalog.web.fields import DayField, in_choices, int_or_none, options
 from catalog.web.forms_common import (
     REQUIRED,
     Form,
@@ -38,16 +37,6 @@ MARKDOWN_HINT = (
 
 
 _date_required = InputRequired(message=REQUIRED)
-
-
-class DayField(DateTextField):
-    """A date shown back as ISO (what <input type=date> needs) once it parsed; the typed
-    text only when it did not (the template then renders a text input)."""
-
-    def _value(self) -> str:
-        if isinstance(self.data, date):
-            return self.data.isoformat()
-        return super()._value()
 
 
 class ActionForm(Form):
@@ -122,8 +111,12 @@ class CampaignForm(PromotionForm):
         description="Ví dụ: Tháng hàng Việt 2026, Hội chợ OCOP Cao Bằng.",
     )
     # InputRequired, not DataRequired: the latter would replace "Ngày không hợp lệ".
-    starts_on = DayField("Ngày bắt đầu", [_date_required], description="Ví dụ 01/11/2026.")
-    ends_on = DayField("Ngày kết thúc", [_date_required], description="Ví dụ 30/11/2026.")
+    starts_on = DayField(
+        "Ngày bắt đầu", [_date_required], description="Ngày/tháng/năm, ví dụ 01/11/2026."
+    )
+    ends_on = DayField(
+        "Ngày kết thúc", [_date_required], description="Ngày/tháng/năm, ví dụ 30/11/2026."
+    )
     province_id = _id_choice("Phạm vi")
     summary = _summary("Một hai câu hiện trên trang chủ và danh sách chương trình.")
     description = _markdown()
