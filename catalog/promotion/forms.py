@@ -31,8 +31,8 @@ from catalog.web.forms_common import (
 
 IMAGE_HINT = "Ảnh JPEG, PNG hoặc WebP, tối đa 10 MB; nên dùng ảnh ngang."
 MARKDOWN_HINT = (
-    "Viết theo Markdown: dòng trống tách đoạn, **chữ đậm**, *chữ nghiêng*, “- ” đầu dòng "
-    "cho danh sách, “## ” cho tiêu đề mục, [chữ](https://...) cho liên kết."
+    "Định dạng: **đậm**, *nghiêng*, - danh sách, ## tiêu đề mục, [liên kết](https://…); "
+    "một dòng trống giữa hai đoạn. Bấm “Xem trước” để xem như trên trang công khai."
 )
 
 
@@ -89,6 +89,7 @@ class PromotionForm(VersionedForm):
     edited."""
 
     PICTURE = ""
+    MARKDOWN: tuple[str, ...] = ()  # the fields the "Xem trước" button can preview
 
     def values(self) -> dict[str, Any]:
         """Every field but the picture, the CSRF token and the version, for the service to
@@ -103,6 +104,7 @@ class PromotionForm(VersionedForm):
 
 class CampaignForm(PromotionForm):
     PICTURE = "banner"
+    MARKDOWN = ("description",)
 
     title = StringField(
         "Tên chương trình",
@@ -130,6 +132,7 @@ class CampaignForm(PromotionForm):
 
 class StoryForm(PromotionForm):
     PICTURE = "cover"
+    MARKDOWN = ("body",)
 
     title = StringField("Tiêu đề", [required(), max_len(MAX_TITLE)], filters=[strip_filter])
     kind = RadioField(
