@@ -98,6 +98,8 @@ def test_without_js_the_form_comes_back_with_the_preview_and_every_value(app, cl
     form = client.get(f"{CAMPAIGNS}/moi").get_data(as_text=True)
     assert 'name="xem_truoc" value="description"' in form and "/quan-ly/xem-truoc-markdown" in form
     assert "**đậm**, *nghiêng*, - danh sách" in form and "js/markdown-preview." in form
+    # Enter in a text box submits the first button: a save, not the preview.
+    assert form.index('<button type="submit" hidden') < form.index('name="xem_truoc"')
     response = post_form(client, f"{CAMPAIGNS}/moi", _campaign(xem_truoc="description"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
