@@ -108,6 +108,7 @@ VIEW_MODULES = (
     "catalog.promotion.public_views",
     "catalog.promotion.official_views",
     "catalog.promotion.official_story_views",
+    "catalog.promotion.preview_views",
     "catalog.imports.official_views",
     "catalog.onboarding.official_views",
     "catalog.onboarding.account_views",

@@ -14,7 +14,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 
-from catalog.accounts import accounts, known_devices, password_sign_in, sessions
+from catalog.accounts import (
+    accounts,
+    known_devices,
+    password_sign_in,
+    sessions,
+    staff_invitations,
+)
 from catalog.accounts.account_pages import (
     email_key,
     home_for,
@@ -29,6 +35,7 @@ from catalog.accounts.email_addresses import EmailRefused
 from catalog.accounts.forms import (
     AcceptInvitationForm,
     AcceptWithAccountForm,
+    CreatePasswordForm,
     EmailOnlyForm,
     LoginForm,
     RegisterForm,
@@ -263,6 +270,46 @@ def reset_password(token: str) -> ResponseReturnValue:
         # Following the link proved the mailbox: this browser is the owner's from now on.
         return known_devices.remember(redirect(home_for(user)), user.email)
     return form_page("account/reset_password.html", form)
+
+
+@bp.route("/tao-mat-khau/<token>", methods=["GET", "POST"])
+@limiter.limit(rate_setting("PASSWORD_RESET_RATE"), methods=["POST"])
+def staff_invitation(token: str) -> ResponseReturnValue:
+    """An invited official or admin creates their password (welcome words, not a reset)."""
+    try:
+        invitation = staff_invitations.read(token)
+    except (tokens.TokenError, staff_invitations.InvitationUsed) as exc:
+        return _invitation_refused(exc)
+    form = CreatePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = staff_invitations.accept(token, form.password.data)
+        except (tokens.TokenError, staff_invitations.InvitationUsed) as exc:
+            return _invitation_refused(exc)
+        sign_in(user)
+        flash("Đã tạo mật khẩu. Chào mừng bạn đến với trang quản lý của Chợ Việt!", "success")
+        return known_devices.remember(redirect(home_for(user)), user.email)
+    return form_page("account/staff_invitation.html", form, invitation=invitation)
+
+
+def _invitation_refused(exc: Exception) -> ResponseReturnValue:
+    """An invitation link that was used, has expired or is wrong, and what to do next."""
+    login = (url_for(".login"), "Đăng nhập")
+    forgot = (url_for(".forgot_password"), "Quên mật khẩu? Nhận liên kết đặt mật khẩu")
+    if isinstance(exc, staff_invitations.InvitationUsed):
+        return message_page(400, "Lời mời đã được dùng", str(exc), [login, forgot])
+    if isinstance(exc, tokens.TokenError) and exc.expired:
+        message = (
+            "Vì an toàn, liên kết trong thư mời chỉ dùng được trong một thời gian ngắn. Hãy "
+            "nhờ người đã mời bạn gửi lại lời mời, hoặc nhận liên kết đặt mật khẩu bằng "
+            "địa chỉ e-mail được mời."
+        )
+        return message_page(400, "Lời mời đã hết hạn", message, [forgot])
+    message = (
+        "Liên kết không đúng hoặc không còn hiệu lực. Hãy mở lại đúng liên kết trong thư mời "
+        "mới nhất (một số ứng dụng thư làm mất phần cuối của liên kết)."
+    )
+    return message_page(400, "Liên kết mời không dùng được", message, [login, forgot])
 
 
 # ---------------------------------------------------------------- colleagues

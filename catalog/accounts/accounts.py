@@ -71,18 +71,20 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
 
 
-def _link(endpoint: str, token: str) -> str:
+def link(endpoint: str, token: str) -> str:
     base = current_app.config["SITE_URL"].rstrip("/")
     return base + url_for(endpoint, token=token)
 
 
-def _validity() -> str:
+def valid_for() -> str:
+    """How long an e-mailed link works, in words (every mail that carries one says it)."""
     hours = max(1, current_app.config["TOKEN_MAX_AGE_S"] // 3600)
     return f"{hours} giờ"
 
 
-def _stamp(user: User) -> int:
-    """The whole second of the last password change: reset links carry it."""
+def password_stamp(user: User) -> int:
+    """The whole second of the last password change: reset and staff invitation links
+    carry it, so setting a password through one ends them all."""
     return int(user.password_changed_at.timestamp())
 
 
@@ -145,7 +147,7 @@ def send_verification(user: User) -> None:
         user.email,
         "Chợ Việt: xác nhận địa chỉ e-mail",
         "Chào bạn,\n\nVui lòng xác nhận địa chỉ e-mail để hoàn tất đăng ký trên Chợ Việt:\n"
-        f"{_link('account.verify_email', token)}\n\nLiên kết có hiệu lực trong {_validity()}.\n"
+        f"{link('account.verify_email', token)}\n\nLiên kết có hiệu lực trong {valid_for()}.\n"
         "Nếu bạn không đăng ký, hãy bỏ qua thư này.",
     )
 
@@ -194,12 +196,12 @@ def request_password_reset(email: str) -> None:
         user = find_user(email)
         if user is None or not user.active:
             return
-        token = tokens.make("reset-password", {"uid": user.id, "stamp": _stamp(user)})
+        token = tokens.make("reset-password", {"uid": user.id, "stamp": password_stamp(user)})
         mail.queue(
             user.email,
             "Chợ Việt: đặt lại mật khẩu",
-            f"Chào bạn,\n\nĐể đặt mật khẩu mới, hãy mở liên kết sau (có hiệu lực {_validity()}, "
-            f"dùng được một lần):\n{_link('account.reset_password', token)}\n\n"
+            f"Chào bạn,\n\nĐể đặt mật khẩu mới, hãy mở liên kết sau (có hiệu lực {valid_for()}, "
+            f"dùng được một lần):\n{link('account.reset_password', token)}\n\n"
             "Nếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu cũ vẫn dùng được.",
         )
 
@@ -208,7 +210,7 @@ def user_for_reset(token: str) -> User:
     """The user a reset link belongs to; TokenError once the password has changed since."""
     payload = tokens.read("reset-password", token)
     user = db.session.get(User, int(payload.get("uid", 0)))
-    if user is None or not user.active or payload.get("stamp") != _stamp(user):
+    if user is None or not user.active or payload.get("stamp") != password_stamp(user):
         raise tokens.TokenError(expired=False)
     return user
 
@@ -216,7 +218,7 @@ def user_for_reset(token: str) -> User:
 def reset_password(token: str, new_password: str) -> User:
     with write_transaction():
         user = user_for_reset(token)
-        _set_password(user, new_password)
+        set_password(user, new_password)
         # Following the link proves the address belongs to the user, who may sign in at
         # once: wrong passwords typed for the address before are forgotten.
         user.email_verified_at = user.email_verified_at or utcnow()
@@ -225,7 +227,7 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
-def _set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str) -> None:
     """A new password: reset links and every session issued before end with the old one."""
     user.password_hash = hash_password(password)
     user.password_changed_at = _next_stamp(user.password_changed_at)
@@ -252,7 +254,7 @@ def set_password_by_operator(email: str, password: str) -> User:
         user = find_user(email)
         if user is None:
             raise AccountError("Không có tài khoản nào với địa chỉ e-mail này.")
-        _set_password(user, password)
+        set_password(user, password)
         sign_in_throttle.clear(sign_in_throttle.keys_for(user.email))
         audit.record(None, "account.set_password", "user", user.id, reason="dòng lệnh")
     return user
@@ -262,7 +264,7 @@ def change_password(user: User, current: str, new_password: str) -> None:
     if not _password_matches(user, current):
         raise AccountError("Mật khẩu hiện tại không đúng.")
     with write_transaction():
-        _set_password(user, new_password)
+        set_password(user, new_password)
         audit.record(user, "account.change_password", "user", user.id)
 
 
@@ -290,8 +292,8 @@ def invite_colleague(inviter: User, email: str) -> Invitation:
             f"Chợ Việt: lời mời cùng quản lý {producer.name}",
             f"Chào bạn,\n\n{inviter.display_name or inviter.email} ({inviter.email}) mời bạn "
             f"cùng quản lý hồ sơ của {producer.name} trên Chợ Việt.\n\n"
-            f"Nhận lời mời tại:\n{_link('account.accept_invitation', token)}\n\n"
-            f"Liên kết có hiệu lực {_validity()}. Nếu bạn không quen người mời, hãy bỏ qua thư.",
+            f"Nhận lời mời tại:\n{link('account.accept_invitation', token)}\n\n"
+            f"Liên kết có hiệu lực {valid_for()}. Nếu bạn không quen người mời, hãy bỏ qua thư.",
         )
         audit.record(inviter, "account.invite", "producer", producer.id, after={"email": email})
     return invitation

@@ -1,7 +1,7 @@
 """Admins manage staff accounts: list (filter by role, province), create (the new person
-gets a set-password link by e-mail), change role and provinces, deactivate. Officials get
-403 here; the rules (no self-demotion, a province for every official) are in
-services/staff.py."""
+gets an invitation by e-mail, with a link to create their password), change role and
+provinces, deactivate. Officials get 403 here; the rules (no self-demotion, a province for
+every official) are in services/staff.py."""
 
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ def user_new() -> ResponseReturnValue:
                 show_refusal(form, exc)
             else:
                 flash(
-                    f"Đã tạo tài khoản {user.email}. Liên kết đặt mật khẩu đã được gửi qua e-mail.",
+                    f"Đã tạo tài khoản {user.email} và gửi thư mời, kèm liên kết để người "
+                    "được mời tự tạo mật khẩu.",
                     "success",
                 )
                 return redirect(url_for("official.users"))

@@ -94,6 +94,13 @@ class ResetPasswordForm(Form):
     confirm = _confirm("Nhập lại mật khẩu mới")
 
 
+class CreatePasswordForm(Form):
+    """An invited official's first password."""
+
+    password = _new_password("Mật khẩu")
+    confirm = _confirm("Nhập lại mật khẩu")
+
+
 class ChangePasswordForm(Form):
     """The account page: the current password proves it is the owner, not a borrowed
     session; the new one is typed twice."""

@@ -1,15 +1,16 @@
 """Staff accounts made by an administrator: trade officials (scoped to provinces) and admins.
 
 Producers sign up themselves (services/accounts.py); officials and admins are created from
-the command line until the admin pages exist. A new account gets a password-reset link by
-e-mail so nobody has to pass a password around.
+the command line or the admins' users page. A new account gets an invitation by e-mail
+(staff_invitations: who invited them, as what, a link to create their password) so nobody has
+to pass a password around; an existing account that is re-scoped gets a reset link as before.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from catalog.accounts import accounts
+from catalog.accounts import accounts, staff_invitations
 from catalog.accounts.email_addresses import EmailRefused, account_email
 from catalog.accounts.sessions import end_sessions
 from catalog.database import write_transaction
@@ -70,5 +71,8 @@ def create_staff(
             before=before,
             after={"role": role, "provinces": [p.name for p in provinces]},
         )
-    accounts.request_password_reset(email)
+        if existing is None:
+            staff_invitations.send(user, actor)
+    if existing is not None:
+        accounts.request_password_reset(email)
     return user

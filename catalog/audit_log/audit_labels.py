@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "account.sign_out_everywhere": "Đăng xuất khỏi mọi thiết bị",
     "account.invite": "Mời đồng nghiệp",
     "account.accept_invitation": "Nhận lời mời",
+    "account.accept_staff_invitation": "Nhận lời mời làm cán bộ, tạo mật khẩu",
     "account.accept_handover": "Nhận bàn giao hồ sơ",
     "onboard.producer": "Cán bộ đăng ký cơ sở",
     "onboard.product": "Cán bộ đăng ký sản phẩm",

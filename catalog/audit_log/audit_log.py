@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from catalog.audit_log.audit_labels import ENTITY_LABELS, action_label, change_rows
 from catalog.extensions import db
 from catalog.models import AuditEntry, User
+from catalog.platform.dates import parse_day
 from catalog.platform.vietnamese import clean_text
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -44,14 +45,12 @@ class AuditFilters:
 
 
 def _day(raw: str | None) -> date | None:
-    """A date from the form: ISO (the date input) or dd/mm/yyyy; anything else is dropped."""
-    raw = (raw or "").strip()[:10]
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    return None
+    """A date from the filter: dd/mm/yyyy or ISO (fields.parse_day); anything else is
+    dropped."""
+    try:
+        return parse_day((raw or "")[:20])
+    except ValueError:
+        return None
 
 
 def filters_from(args: Mapping[str, str]) -> AuditFilters:

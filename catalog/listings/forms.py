@@ -12,7 +12,7 @@ from catalog.listings.listing_values import EDITABLE
 from catalog.models import OCOP_STARS, PRODUCER_TYPES
 from catalog.web.edit_conflicts import VersionedForm
 from catalog.web.fields import (
-    DateTextField,
+    DayField,
     PriceField,
     YearField,
     facebook_link,
@@ -167,8 +167,8 @@ class ListingForm(VersionedForm):
         description="Ví dụ: Quyết định số 1234/QĐ-UBND ngày 12/10/2024.",
     )
     certificate_year = YearField("Năm công nhận")
-    certificate_expires_on = DateTextField(
-        "Ngày hết hạn", description="Chứng nhận OCOP có giá trị 36 tháng."
+    certificate_expires_on = DayField(
+        "Ngày hết hạn", description="Ngày/tháng/năm; chứng nhận OCOP có giá trị 36 tháng."
     )
     photos = MultipleFileField(
         "Thêm ảnh sản phẩm",

@@ -16,7 +16,14 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 # "known-device": the sign-in throttle's cookie of browsers that signed in before.
-PURPOSES = ("verify-email", "reset-password", "invitation", "claim", "known-device")
+PURPOSES = (
+    "verify-email",
+    "reset-password",
+    "invitation",
+    "staff-invitation",
+    "claim",
+    "known-device",
+)
 
 
 class TokenError(ValueError):

@@ -7,7 +7,6 @@ start ≤ end, published products only) and their refusals are put next to the f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from flask_wtf.file import FileField
@@ -20,7 +19,7 @@ from catalog.models import STORY_KINDS, Campaign, User
 from catalog.platform import geo
 from catalog.promotion.promotion_common import MAX_ALT, MAX_MARKDOWN, MAX_SUMMARY, MAX_TITLE
 from catalog.web.edit_conflicts import VersionedForm
-from catalog.web.fields import DateTextField, in_choices, int_or_none, options
+from catalog.web.fields import DayField, in_choices, int_or_none, options
 from catalog.web.forms_common import (
     REQUIRED,
     Form,
@@ -32,22 +31,12 @@ from catalog.web.forms_common import (
 
 IMAGE_HINT = "Ảnh JPEG, PNG hoặc WebP, tối đa 10 MB; nên dùng ảnh ngang."
 MARKDOWN_HINT = (
-    "Viết theo Markdown: dòng trống tách đoạn, **chữ đậm**, *chữ nghiêng*, “- ” đầu dòng "
-    "cho danh sách, “## ” cho tiêu đề mục, [chữ](https://...) cho liên kết."
+    "Định dạng: **đậm**, *nghiêng*, - danh sách, ## tiêu đề mục, [liên kết](https://…); "
+    "một dòng trống giữa hai đoạn. Bấm “Xem trước” để xem như trên trang công khai."
 )
 
 
 _date_required = InputRequired(message=REQUIRED)
-
-
-class DayField(DateTextField):
-    """A date shown back as ISO (what <input type=date> needs) once it parsed; the typed
-    text only when it did not (the template then renders a text input)."""
-
-    def _value(self) -> str:
-        if isinstance(self.data, date):
-            return self.data.isoformat()
-        return super()._value()
 
 
 class ActionForm(Form):
@@ -100,6 +89,7 @@ class PromotionForm(VersionedForm):
     edited."""
 
     PICTURE = ""
+    MARKDOWN: tuple[str, ...] = ()  # the fields the "Xem trước" button can preview
 
     def values(self) -> dict[str, Any]:
         """Every field but the picture, the CSRF token and the version, for the service to
@@ -114,6 +104,7 @@ class PromotionForm(VersionedForm):
 
 class CampaignForm(PromotionForm):
     PICTURE = "banner"
+    MARKDOWN = ("description",)
 
     title = StringField(
         "Tên chương trình",
@@ -122,8 +113,12 @@ class CampaignForm(PromotionForm):
         description="Ví dụ: Tháng hàng Việt 2026, Hội chợ OCOP Cao Bằng.",
     )
     # InputRequired, not DataRequired: the latter would replace "Ngày không hợp lệ".
-    starts_on = DayField("Ngày bắt đầu", [_date_required], description="Ví dụ 01/11/2026.")
-    ends_on = DayField("Ngày kết thúc", [_date_required], description="Ví dụ 30/11/2026.")
+    starts_on = DayField(
+        "Ngày bắt đầu", [_date_required], description="Ngày/tháng/năm, ví dụ 01/11/2026."
+    )
+    ends_on = DayField(
+        "Ngày kết thúc", [_date_required], description="Ngày/tháng/năm, ví dụ 30/11/2026."
+    )
     province_id = _id_choice("Phạm vi")
     summary = _summary("Một hai câu hiện trên trang chủ và danh sách chương trình.")
     description = _markdown()
@@ -137,6 +132,7 @@ class CampaignForm(PromotionForm):
 
 class StoryForm(PromotionForm):
     PICTURE = "cover"
+    MARKDOWN = ("body",)
 
     title = StringField("Tiêu đề", [required(), max_len(MAX_TITLE)], filters=[strip_filter])
     kind = RadioField(

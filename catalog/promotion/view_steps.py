@@ -14,10 +14,12 @@ from typing import Any, TypeVar
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from markupsafe import Markup
 
 from catalog.errors import EditConflict
 from catalog.models import Campaign, Product, Story, User
 from catalog.promotion.forms import ActionForm, PromotionForm
+from catalog.promotion.markdown_preview import fragment, requested_preview
 from catalog.promotion.product_picker import pickable_products
 from catalog.promotion.promotion_common import PromotionError
 from catalog.web.edit_conflicts import guard, show_conflict, stamp
@@ -100,7 +102,15 @@ def form_page(
     entry's edit page (`edit`: endpoint and id argument); otherwise show the form (422 with
     its errors, the service's refusal among them). `editing`: the entry being edited and how
     its form looks now; a save from a form opened at an older version of it is refused and
-    the form comes back, as typed, with the current values beside it (409)."""
+    the form comes back, as typed, with the current values beside it (409). The "Xem trước"
+    button (without JavaScript) saves nothing: the form comes back as typed, with the
+    preview of its Markdown field."""
+    preview = requested_preview(form.MARKDOWN, form)
+    if preview is not None:
+        html = Markup(fragment(preview))  # noqa: S704 - our template, sanitised Markdown
+        return render_template(
+            template, form=form, preview=preview, preview_html=html, **context
+        ), 200
     if form.validate_on_submit():
         try:
             entry = _saved(form, save, editing)

@@ -7,15 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from catalog.models import Province
 from catalog.reports.report_periods import PRESETS
+from catalog.web.fields import DayField
 from catalog.web.forms_common import Form
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # what a date input sends; what people type
 
 
 class ReportFilterForm(Form):
@@ -35,8 +34,8 @@ class ReportFilterForm(Form):
             NumberRange(2000, 2100, message="Năm phải trong khoảng 2000 đến 2100."),
         ],
     )
-    tu = DateField("Từ ngày", format=DATE_FORMATS, validators=[Optional()])
-    den = DateField("Đến ngày", format=DATE_FORMATS, validators=[Optional()])
+    tu = DayField("Từ ngày", [Optional()])
+    den = DayField("Đến ngày", [Optional()])
     tinh = SelectField("Tỉnh, thành phố", validators=[Optional()])
 
     def __init__(self, formdata: Any, *, provinces: Iterable[Province], everyone: str) -> None:

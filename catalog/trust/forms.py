@@ -3,31 +3,20 @@
 
 from __future__ import annotations
 
-from wtforms import DateField
 from wtforms.validators import InputRequired
 
 from catalog.models.certificates import EVALUATION_TYPES
 from catalog.review.decision_steps import MAX_NOTE
 from catalog.web.edit_conflicts import VersionedForm
-from catalog.web.fields import radio_choice
+from catalog.web.fields import DayField, radio_choice
 from catalog.web.forms_common import Form, optional, paragraph_field, text_field
 
 DATE_MESSAGE = "Vui lòng nhập ngày (ngày/tháng/năm)."
 
 
-class IsoDateField(DateField):
-    """A date input that never echoes back text that is not a date: `<input type=date>`
-    only accepts YYYY-MM-DD (anything else is invalid HTML and shown empty anyway)."""
-
-    def _value(self) -> str:
-        return self.data.isoformat() if self.data else ""
-
-
 class CertificateForm(Form):
     decision_no = text_field("Số quyết định công nhận", required=True, max_length=120)
-    decision_date = IsoDateField(
-        "Ngày quyết định", validators=[InputRequired(message=DATE_MESSAGE)]
-    )
+    decision_date = DayField("Ngày quyết định", [InputRequired(message=DATE_MESSAGE)])
     issuing_council = text_field("Cơ quan, hội đồng cấp", required=True, max_length=200)
     stars = radio_choice(
         "Hạng sao OCOP", ((str(n), f"{n} sao") for n in (3, 4, 5)), "Vui lòng chọn hạng sao."
@@ -38,7 +27,11 @@ class CertificateForm(Form):
         "Vui lòng chọn hình thức đánh giá.",
         default="new",
     )
-    expires_on = IsoDateField("Ngày hết hạn", validators=[optional()])
+    expires_on = DayField(
+        "Ngày hết hạn",
+        [optional()],
+        description="Ngày/tháng/năm. Để trống: 36 tháng sau ngày quyết định.",
+    )
     certificate_no = text_field("Số giấy chứng nhận", optional=True, max_length=80)
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from wtforms import Field, RadioField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, StopValidation
 
+from catalog.platform.dates import parse_day
 from catalog.platform.numbers import whole_number
 from catalog.platform.vietnamese import ZALO_HOSTS, normalize_phone
+from catalog.web.templating import format_date
 
 MAX_PRICE = 1_000_000_000  # one billion đồng: beyond that it is a typo
 FIRST_OCOP_YEAR = 2018  # the OCOP programme started in 2018
@@ -142,22 +144,38 @@ class YearField(TypedField):
         return "" if self.data is None else str(self.data)
 
 
-class DateTextField(TypedField):
-    """A date from <input type=date> (2028-05-01) or typed as 01/05/2028."""
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+DATE_HINT = "Ngày/tháng/năm, ví dụ 01/05/2028."
+
+
+class DayField(TypedField):
+    """The one date field of the forms: typed as dd/mm/yyyy (see parse_day), shown back as
+    dd/mm/yyyy (like the pages' date_vn filter: templating.format_date), in a text input with
+    a numeric keypad and a "dd/mm/yyyy" placeholder, so no browser shows its own locale's
+    date format. Text that is not a date is shown back as
+    typed, next to its error."""
 
     shown_max = 20
+    # A date, or None when nothing (or nothing valid) was typed: forms with InputRequired
+    # read it only after validating, as with WTForms' own DateField.
+    data: Any
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("description", DATE_HINT)
+        render_kw = {"inputmode": "numeric", "placeholder": DATE_PLACEHOLDER}
+        kwargs["render_kw"] = {**render_kw, **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
 
     def parse(self, text: str) -> date:
-        if len(text) <= 10:
-            for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-                try:
-                    return datetime.strptime(text, fmt).date()
-                except ValueError:
-                    continue
-        raise ValueError("Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 01/05/2028.")
+        return parse_day(text[: self.shown_max])
 
     def shown(self) -> str:
-        return self.data.isoformat() if isinstance(self.data, date) else ""
+        return format_date(self.data)
+
+    def _value(self) -> str:
+        if isinstance(self.data, date):
+            return format_date(self.data)
+        return super()._value()
 
 
 def web_address(text: str) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from catalog.accounts import users
 from catalog.extensions import db
 from catalog.models import MailMessage
 from tests.factories import create_user
@@ -86,6 +87,14 @@ def account_pages(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
     post_form(anon, "/tai-khoan/quen-mat-khau", {"email": verified.email})
     pages["reset-password"] = anon.get(_link(verified.email)).get_data(as_text=True)
+    staff = create_user("admin", email="quan-tri@example.vn")
+    with app.test_request_context():
+        users.create_staff("can-bo@example.vn", "official", ["Cao Bằng"], actor=staff)
+    invited = _link("can-bo@example.vn")
+    pages["staff-invitation"] = anon.get(invited).get_data(as_text=True)
+    pages["staff-invitation-errors"] = post_form(
+        anon, invited, {"password": "1", "confirm": "2"}
+    ).get_data(as_text=True)
     app.config["LOGIN_RATE"] = "1 per minute"
     limited = app.test_client()
     for _ in range(2):

@@ -63,7 +63,7 @@ def test_create_an_official_sends_the_set_password_link(client, login_as, app):
     message = db.session.scalars(
         select(MailMessage).where(MailMessage.to == "can.bo@langson.gov.vn")
     ).one()
-    assert "đặt mật khẩu" in message.body and "/tai-khoan/" in message.body
+    assert "tạo mật khẩu" in message.body and "/tai-khoan/tao-mat-khau/" in message.body
     entry = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "user.create_staff")
     ).one()

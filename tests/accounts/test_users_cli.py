@@ -25,7 +25,9 @@ def test_create_official_with_old_and_new_province_names(runner):
     assert sorted(p.name for p in user.provinces) == ["Bắc Ninh", "Cao Bằng"]
     assert user.covers(user.provinces[0].id)
     mail = db.session.scalar(select(MailMessage).where(MailMessage.to == user.email))
-    assert "/tai-khoan/dat-lai-mat-khau/" in mail.body
+    assert "/tai-khoan/tao-mat-khau/" in mail.body  # an invitation, not a reset
+    assert "Quản trị viên hệ thống Chợ Việt đã mời bạn" in mail.body
+    assert mail.subject == "Chợ Việt: lời mời làm cán bộ quản lý của tỉnh Bắc Ninh và tỉnh Cao Bằng"
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.create_staff"))
 
 

@@ -94,6 +94,17 @@ def test_promotion_pages_are_valid_html(client, login_as, promotion, tmp_path):
     refused = client.post("/quan-ly/bai-viet/moi", data={"csrf_token": token, "kind": "x"})
     assert refused.status_code == 422
     documents["promo-story-errors"] = refused.get_data(as_text=True)
+    previewed = client.post(  # the "Xem trước" button without JavaScript
+        f"/quan-ly/bai-viet/{story.id}",
+        data={
+            "csrf_token": token,
+            "title": "Tin",
+            "body": "## Mục\n\n- **một**",
+            "xem_truoc": "body",
+        },
+    )
+    assert previewed.status_code == 200
+    documents["promo-story-preview"] = previewed.get_data(as_text=True)
     assert html_problems(documents, tmp_path) == []
 
 
