@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from html import escape
 
-from search_index.text import WORD_RE, fold, fold_word, nfc
+from search_index.text import WORD_RE, accent_key, fold, fold_word, nfc
 
 SNIPPET_CHARS = 200
 _LEAD_CHARS = 60
@@ -24,14 +24,18 @@ ELLIPSIS = "…"
 
 @dataclass(frozen=True)
 class Terms:
-    """What to mark: folded whole words, plus a folded prefix for the word being typed."""
+    """What to mark: folded whole words, a folded prefix for the word being typed, and
+    accent-kept whole words (Vietnamese terms of the English glossary, matched exactly)."""
 
     words: frozenset[str]
     prefix: str | None = None
+    exact: frozenset[str] = frozenset()
 
     def matches(self, word: str) -> bool:
         key = fold_word(word)
         if key in self.words:
+            return True
+        if self.exact and accent_key(word) in self.exact:
             return True
         return self.prefix is not None and key.startswith(self.prefix)
 
@@ -42,8 +46,8 @@ class Terms:
         fold_word spells consonant + y with i (mỹ → mi), so the y spelling is looked for too;
         every hit is confirmed with matches() on the original word.
         """
-        needles = set(self.words)
-        needles.update(w[:-1] + "y" for w in self.words if w.endswith("i"))
+        needles = set(self.words) | {fold_word(w) for w in self.exact}
+        needles.update([w[:-1] + "y" for w in needles if w.endswith("i")])
         alternatives = sorted((re.escape(n) for n in needles), key=len, reverse=True)
         if self.prefix:
             starts = {self.prefix}
@@ -54,7 +58,7 @@ class Terms:
         return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
 
     def __bool__(self) -> bool:
-        return bool(self.words) or bool(self.prefix)
+        return bool(self.words) or bool(self.prefix) or bool(self.exact)
 
 
 def _render(text: str, spans: Collection[tuple[int, int]], start: int, end: int) -> str:

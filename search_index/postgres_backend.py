@@ -60,7 +60,7 @@ from search_index.postgres_schema import (
     vocab_pairs,
 )
 from search_index.postgres_suggest import suggest
-from search_index.query import ordered_facets, parse_words, terms_for, unique_names, window
+from search_index.query import ordered_facets, parse_query, terms_for, unique_names, window
 from search_index.types import FacetCount, ProductDoc, SearchHit, SearchPage, SearchQuery
 
 WRITE_LOCK_TIMEOUT = "60s"  # like the Whoosh writer's wait for its lock
@@ -288,7 +288,7 @@ class PostgresBackend(DriftCheck):
         """Ranked ids with highlights, facet counts and a spelling suggestion."""
         span = window(query)
         sort, offset, per_page = span.sort, span.offset, span.per_page
-        words = parse_words(query.text)
+        words = parse_query(query.text)
         suggestion = None
         with self._reading(words=bool(words)) as conn:
             mode = "and" if words else None
@@ -310,7 +310,7 @@ class PostgresBackend(DriftCheck):
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[str]:
         """Product names whose words match `prefix`, the last word as a prefix."""
-        words = parse_words(prefix, min_prefix=1)
+        words = parse_query(prefix, min_prefix=1)
         if not words or limit <= 0:
             return []
         with self._reading(words=True) as conn:

@@ -3,7 +3,9 @@
 The rules are the Whoosh backend's (whoosh_search.py, whoosh_rank.py), so both pass one test
 table: words are parsed by the same parse_words (query.py) and weighed with the same fields
 and boosts (weights.py); every word must match (AND) in some field, folded, the last word also
-as a prefix; when that finds nothing, any word (OR). Relevance is the same weighted sum,
+as a prefix; an English glossary term is a slot matched by any of its readings (the
+words as typed, or a Vietnamese term, accent-kept); when that finds nothing, any slot
+(OR). Relevance is the same weighted sum,
 computed in SQL:
 
     field boost × ln(1 + documents / documents with that word in that field)
@@ -27,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from search_index.postgres_schema import FIELD_TAGS
-from search_index.query import QueryWord
+from search_index.query import QueryWord, Slot
 from search_index.types import FACET_FIELDS, SearchQuery
 from search_index.weights import ACCENT_BOOST, PREFIX_BOOST, PREFIX_FIELDS, TEXT_FIELDS
 
@@ -49,9 +51,13 @@ def lexeme_query(tag: str, variant: str, word: str, prefix: bool = False) -> str
 
 
 def word_query(word: QueryWord, fields: Iterable[Field]) -> str:
-    """Documents with `word` in any of `fields`, folded (and as a prefix where allowed)."""
+    """Documents with `word` in any of `fields`, folded (and as a prefix where allowed);
+    accent-kept for a glossary term."""
     parts: list[str] = []
     for tag, _boost, prefixable in fields:
+        if word.exact:
+            parts.append(lexeme_query(tag, "a", word.accented))
+            continue
         parts.append(lexeme_query(tag, "f", word.folded))
         if word.prefix and prefixable:
             parts.append(lexeme_query(tag, "f", word.folded, prefix=True))
@@ -90,11 +96,22 @@ class Flag:
     exact: str | None = None
 
 
+def slot_query(slot: Slot, fields: Iterable[Field]) -> str:
+    """Documents with every word of one of the slot's readings."""
+    fields = tuple(fields)
+    readings = [" & ".join(word_query(w, fields) for w in r) for r in slot.readings]
+    return "(" + " | ".join(f"({r})" for r in readings) + ")"
+
+
 def flags_for(words: list[QueryWord], fields: Iterable[Field]) -> list[Flag]:
     """The weighted tests of whoosh_rank.weighted_sets, as tsquery texts."""
     flags: list[Flag] = []
     for n, word in enumerate(words):
         for tag, boost, prefixable in fields:
+            if word.exact:  # a glossary term: an accent-kept match only
+                exact = lexeme_query(tag, "a", word.accented)
+                flags.append(Flag(n, exact, boost * (1 + ACCENT_BOOST)))
+                continue
             folded = lexeme_query(tag, "f", word.folded)
             flags.append(Flag(n, folded, boost, lexeme_query(tag, "a", word.accented)))
             if word.prefix and prefixable:
@@ -104,9 +121,9 @@ def flags_for(words: list[QueryWord], fields: Iterable[Field]) -> list[Flag]:
 
 
 def scored_matches(
-    tables: Tables, words: list[QueryWord], fields: Iterable[Field], mode: str, bind: Binds
+    tables: Tables, slots: list[Slot], fields: Iterable[Field], mode: str, bind: Binds
 ) -> str:
-    """CTEs ending in `m`: the documents matching the words ("and": every word, "or": any)
+    """CTEs ending in `m`: the documents matching the slots ("and": every slot, "or": any)
     with their relevance `score`.
 
     Every document with any of the words is read once through the GIN index and each test
@@ -117,6 +134,7 @@ def scored_matches(
     counter in the meta table: counting rows would cost more than the rest of the query.
     """
     docs = tables.docs
+    words = [w for slot in slots for w in slot.words]
     flags = flags_for(words, fields)
     tests = ", ".join(
         f"words @@ {bind(flag.query, 'tsquery')} AS b{i}" for i, flag in enumerate(flags)
@@ -131,7 +149,15 @@ def scored_matches(
         "(" + " OR ".join(f"b{i}" for i, f in enumerate(flags) if f.word == w) + ")"
         for w in range(len(words))
     ]
-    match = (" AND " if mode == "and" else " OR ").join(per_word)
+    per_slot: list[str] = []
+    n_word = 0
+    for slot in slots:
+        readings = []
+        for reading in slot.readings:
+            readings.append("(" + " AND ".join(per_word[n_word : n_word + len(reading)]) + ")")
+            n_word += len(reading)
+        per_slot.append("(" + " OR ".join(readings) + ")")
+    match = (" AND " if mode == "and" else " OR ").join(per_slot)
     weights = ", ".join(
         f"{float(flag.boost)!r} * ln(1 + t.n / greatest(count(*) FILTER (WHERE b{i}), 1)) AS w{i}"
         for i, flag in enumerate(flags)
@@ -298,7 +324,7 @@ def page_rows(
     conn: Connection,
     tables: Tables,
     q: SearchQuery,
-    words: list[QueryWord],
+    words: list[Slot],
     mode: str | None,
     sort: str,
     offset: int,
@@ -326,7 +352,7 @@ def page_rows(
 
 
 def autocomplete_names(
-    conn: Connection, tables: Tables, words: list[QueryWord], limit: int
+    conn: Connection, tables: Tables, words: list[Slot], limit: int
 ) -> list[str]:
     """Names of the best `limit` documents whose name has every word (the last as a
     prefix), ranked like search over the name field alone."""

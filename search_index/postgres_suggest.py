@@ -20,10 +20,11 @@ from search_index.postgres_query import (
     ALL_FIELDS,
     Tables,
     field_frequencies,
+    slot_query,
     word_query,
     words_found,
 )
-from search_index.query import QueryWord
+from search_index.query import QueryWord, Slot
 
 MAX_CANDIDATES = 5000
 MAX_SCORED = 50
@@ -88,17 +89,19 @@ def accented_form(conn: Connection, tables: Tables, folded: str) -> str:
     return max(freq, key=lambda t: (freq[t], t))
 
 
-def suggest(conn: Connection, tables: Tables, words: list[QueryWord]) -> str | None:
-    """A correction of the words that match nothing, or None (see the module docstring)."""
-    found = words_found(conn, tables.docs, [word_query(w, ALL_FIELDS) for w in words])
+def suggest(conn: Connection, tables: Tables, words: list[Slot]) -> str | None:
+    """A correction of the words that match nothing, or None (see the module docstring).
+    Glossary terms stay as typed."""
+    found = words_found(conn, tables.docs, [slot_query(s, ALL_FIELDS) for s in words])
     out: list[str] = []
     queries: list[str] = []
     changed = False
-    for word, has_docs in zip(words, found, strict=True):
-        fixed = None if has_docs else correct(conn, tables, word.folded)
+    for slot, has_docs in zip(words, found, strict=True):
+        word = slot.plain
+        fixed = None if has_docs or word is None else correct(conn, tables, word.folded)
         if fixed is None:
-            out.append(word.raw)
-            queries.append(word_query(word, ALL_FIELDS))
+            out.append(slot.raw)
+            queries.append(slot_query(slot, ALL_FIELDS))
             continue
         changed = True
         out.append(accented_form(conn, tables, fixed))

@@ -4,11 +4,11 @@ When the live index is missing or damaged, the app loads the public products fro
 database as ProductDocs and asks this module instead, so search keeps finding what it
 should (folded words, đ→d, old province names, filters, facets, sorts, pages, highlighted
 names) until the rebuilt index takes over. It follows the engines where that is cheap
-(query.py's words, the fields and boosts of weights.py, AND then OR, the last word as a
-prefix, multi-select facets, the same tie-breaks) and leaves out the rest: no accent bonus
-and no spelling suggestion. A scan costs a few string searches per document and query;
-`Corpus` folds every document once, so a caller can keep one for as long as the data does
-not change.
+(query.py's words and English glossary terms, the fields and boosts of weights.py, AND then
+OR, the last word as a prefix, multi-select facets, the same tie-breaks) and leaves out the
+rest: no accent bonus and no spelling suggestion. A scan costs a few string searches per
+document and query; `Corpus` folds every document once, so a caller can keep one for as
+long as the data does not change.
 
 This module imports no search engine, no Flask and nothing of the catalogue.
 """
@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from search_index.highlight import highlights
 from search_index.query import (
     QueryWord,
+    Slot,
     ordered_facets,
-    parse_words,
+    parse_query,
     terms_for,
     unique_names,
     window,
 )
-from search_index.text import WORD_RE, fold_word, nfc
+from search_index.text import WORD_RE, accent_key, fold_word, nfc
 from search_index.types import FACET_FIELDS, ProductDoc, SearchHit, SearchPage, SearchQuery
 from search_index.weights import (
     PREFIX_BOOST,
@@ -46,11 +47,16 @@ def _folded(text: str) -> str:
     return " " + " ".join(fold_word(w) for w in WORD_RE.findall(nfc(text))) + " "
 
 
+def _accented(text: str) -> str:
+    """Each word accent-kept as the engines key it, between spaces (glossary terms)."""
+    return " " + " ".join(accent_key(w) for w in WORD_RE.findall(nfc(text))) + " "
+
+
 @dataclass(frozen=True)
 class _Entry:
     doc: ProductDoc
-    # (folded text, boost, prefix field), in TEXT_FIELDS order: the name first
-    fields: tuple[tuple[str, float, bool], ...]
+    # (folded text, boost, prefix field, accent-kept text), in TEXT_FIELDS order: name first
+    fields: tuple[tuple[str, float, bool, str], ...]
     facets: tuple[str | None, ...]  # values in FACET_FIELDS order
 
 
@@ -72,7 +78,7 @@ class Corpus:
         for doc in {d.id: d for d in docs}.values():
             texts = field_texts(doc)
             fields = tuple(
-                (_folded(texts[name]), boost, folded in PREFIX_FIELDS)
+                (_folded(texts[name]), boost, folded in PREFIX_FIELDS, _accented(texts[name]))
                 for name, folded, boost in TEXT_FIELDS
             )
             self.entries.append(_Entry(doc, fields, _facet_values(doc)))
@@ -82,7 +88,7 @@ class Corpus:
 
     def search(self, q: SearchQuery) -> SearchPage:
         span = window(q)
-        words = parse_words(q.text)
+        words = parse_query(q.text)
         scores: dict[int, float] | None = None
         matched = self.entries
         if words:
@@ -120,7 +126,7 @@ class Corpus:
     def autocomplete(self, prefix: str, limit: int = 8) -> list[str]:
         """Names with every word of `prefix` in the name, the last one as a prefix, best
         first, without repeats (as the engines' autocomplete)."""
-        words = parse_words(prefix, min_prefix=1)
+        words = parse_query(prefix, min_prefix=1)
         if not words or limit <= 0:
             return []
         names = [_Entry(e.doc, e.fields[:1], e.facets) for e in self.entries]  # name only
@@ -129,18 +135,38 @@ class Corpus:
         return unique_names((e.doc.name for _, e in scored), limit)
 
 
-def _score(entry: _Entry, words: list[QueryWord], every: bool = True) -> float:
-    """The sum over words of the best field each matches in (a prefix match counts
-    PREFIX_BOOST of its field); 0 when `every` and a word matches nowhere."""
+def _word_score(entry: _Entry, word: QueryWord) -> float:
+    """The best field `word` matches in (a prefix match counts PREFIX_BOOST of its field;
+    a glossary term matches accent-kept only); 0 when it matches nowhere."""
+    best = 0.0
+    if word.exact:
+        whole = f" {word.accented} "
+        return max((boost for _f, boost, _p, text in entry.fields if whole in text), default=0.0)
+    whole, start = f" {word.folded} ", f" {word.folded}"
+    for text, boost, prefix_field, _accent in entry.fields:
+        if whole in text:
+            best = max(best, boost)
+        elif word.prefix and prefix_field and start in text:
+            best = max(best, boost * PREFIX_BOOST)
+    return best
+
+
+def _slot_score(entry: _Entry, slot: Slot) -> float:
+    """The best reading of the slot that matches with every word; 0 when none does."""
+    best = 0.0
+    for reading in slot.readings:
+        scores = [_word_score(entry, w) for w in reading]
+        if all(scores):
+            best = max(best, sum(scores))
+    return best
+
+
+def _score(entry: _Entry, words: list[Slot], every: bool = True) -> float:
+    """The sum over slots of their best reading; 0 when `every` and a slot matches
+    nowhere."""
     total = 0.0
-    for word in words:
-        whole, start = f" {word.folded} ", f" {word.folded}"
-        best = 0.0
-        for text, boost, prefix_field in entry.fields:
-            if whole in text:
-                best = max(best, boost)
-            elif word.prefix and prefix_field and start in text:
-                best = max(best, boost * PREFIX_BOOST)
+    for slot in words:
+        best = _slot_score(entry, slot)
         if best == 0.0 and every:
             return 0.0
         total += best

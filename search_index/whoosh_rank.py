@@ -36,6 +36,12 @@ def weighted_sets(
     total = max(1, view.live_count())
     result: Weighted = []
     for accented, folded, boost in fields:
+        if word.exact:  # a glossary term counts as an accent-kept match, where it is one
+            docs = view.term_docs(accented, word.accented)
+            if docs:
+                idf = math.log(1 + total / len(docs))
+                result.append((boost * idf * (1 + ACCENT_BOOST), docs))
+            continue
         docs = view.term_docs(folded, word.folded)
         if docs:
             weight = boost * math.log(1 + total / len(docs))

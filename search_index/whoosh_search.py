@@ -6,6 +6,8 @@ Matching:
   several words, documents matching any word are returned (OR), best first, so one stray or
   misspelt word does not empty the page (the suggestion then offers a correction);
 * the last word is also a prefix while the user is still typing it;
+* an English glossary term ("fish sauce") matches as itself or as any of its Vietnamese
+  terms (query.parse_query), each of those accent-kept;
 * empty text (or text with no words, such as "((" or "*") browses every published product.
 
 Facet counts follow the usual multi-select rule: the counts of one facet are computed over
@@ -21,8 +23,9 @@ from collections.abc import Iterable
 from search_index.highlight import Terms, highlights
 from search_index.query import (
     QueryWord,
+    Slot,
     ordered_facets,
-    parse_words,
+    parse_query,
     terms_for,
     unique_names,
     window,
@@ -85,11 +88,17 @@ def _facets(
     return facets
 
 
-def _match(view: IndexView, words: list[QueryWord]) -> tuple[frozenset[int], Weighted, bool]:
-    """Documents matching the words (AND, else OR), their relevance weights, and whether
+def _slot_docs(view: IndexView, slot: Slot, fields: Iterable[str] | None = None) -> frozenset[int]:
+    """Documents with every word of one of the slot's readings (deleted ones included)."""
+    found = [_intersect([view.word_docs(w, fields) for w in r]) for r in slot.readings]
+    return found[0] if len(found) == 1 else frozenset().union(*found)
+
+
+def _match(view: IndexView, words: list[Slot]) -> tuple[frozenset[int], Weighted, bool]:
+    """Documents matching the slots (AND, else OR), their relevance weights, and whether
     the strict AND found anything."""
-    sets = [view.word_docs(w) for w in words]
-    weighted = [pair for w in words for pair in weighted_sets(view, w)]
+    sets = [_slot_docs(view, s) for s in words]
+    weighted = [pair for s in words for w in s.words for pair in weighted_sets(view, w)]
     matched = view.live(_intersect(sets))
     if matched or len(words) == 1:
         return matched, weighted, bool(matched)
@@ -100,7 +109,7 @@ def search(view: IndexView, q: SearchQuery) -> SearchPage:
     span = window(q)
     sort, start, end = span.sort, span.offset, span.end
 
-    words = parse_words(q.text)
+    words = parse_query(q.text)
     weighted: Weighted | None = None
     suggestion = None
     if words:
@@ -144,17 +153,19 @@ def _hit(view: IndexView, docnum: int, score: float, terms: Terms) -> SearchHit:
     return SearchHit(id=pid, score=score, highlights=marked)
 
 
-def _suggest(view: IndexView, words: list[QueryWord]) -> str | None:
+def _suggest(view: IndexView, words: list[Slot]) -> str | None:
     """A one-typo correction of the words that match nothing, offered only if the corrected
-    words all match one document together. Words that match stay as the user typed them."""
+    words all match one document together. Words that match stay as the user typed them,
+    and so do glossary terms."""
     out: list[str] = []
     sets: list[frozenset[int]] = []
     changed = False
-    for word in words:
-        docs = view.word_docs(word)
-        fixed = None if docs else view.correct(word.folded)
+    for slot in words:
+        docs = _slot_docs(view, slot)
+        word = slot.plain
+        fixed = None if docs or word is None else view.correct(word.folded)
         if fixed is None:
-            out.append(word.raw)
+            out.append(slot.raw)
             sets.append(docs)
             continue
         changed = True
@@ -168,12 +179,14 @@ def _suggest(view: IndexView, words: list[QueryWord]) -> str | None:
 def autocomplete(view: IndexView, prefix: str, limit: int) -> list[str]:
     """Names of products whose name has the earlier words and a word starting with the last
     one, best first, de-duplicated by their normalised form."""
-    words = parse_words(prefix, min_prefix=1)
+    words = parse_query(prefix, min_prefix=1)
     if not words or limit <= 0:
         return []
     name_fields = TEXT_FIELDS[:1]
     folded = [f for _, f, _ in name_fields]
-    matched = view.live(_intersect([view.word_docs(w, folded) for w in words]))
-    weighted = [pair for w in words for pair in weighted_sets(view, w, name_fields)]
+    matched = view.live(_intersect([_slot_docs(view, s, folded) for s in words]))
+    weighted = [
+        pair for s in words for w in s.words for pair in weighted_sets(view, w, name_fields)
+    ]
     ranked = by_relevance(view, matched, weighted, limit * 4)
     return unique_names((view.stored(docnum).get("name", "") for docnum, _ in ranked), limit)

@@ -171,11 +171,18 @@ class IndexView:
         return docs
 
     def word_docs(self, word: QueryWord, fields: Iterable[str] | None = None) -> frozenset[int]:
-        """Documents matching one word (accent-free, plus prefix) in any of `fields`
-        (deleted ones included, see live())."""
+        """Documents matching one word (accent-free, plus prefix; accent-kept for a
+        glossary term) in any of `fields` (folded field names; deleted ones included, see
+        live())."""
         folded_fields = tuple(fields) if fields else tuple(f for _, f, _ in TEXT_FIELDS)
-        key = (word.folded, word.prefix, folded_fields)
+        # A glossary term is looked up in the accent-kept fields only ("\x00": never a word).
+        term = "\x00" + word.accented if word.exact else word.folded
+        key = (term, word.prefix, folded_fields)
         docs = self._words.get(key)
+        if docs is None and word.exact:
+            accented = {f: a for a, f, _ in TEXT_FIELDS}
+            parts = [self.term_docs(accented[f], word.accented) for f in folded_fields]
+            docs = self._words[key] = frozenset().union(*parts)
         if docs is None:
             parts = [self.term_docs(f, word.folded) for f in folded_fields]
             if word.prefix:

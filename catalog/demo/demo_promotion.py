@@ -29,6 +29,9 @@ EDITOR_EMAIL = "bien-tap@demo.choviet.invalid"
 TRUSTED_COUNT = 6
 CERTIFIED_COUNT = 12
 DEMO_NOTE = "(dữ liệu mẫu)"
+# A fixed note, so English pages can show it translated (babel.cfg labels; |t in
+# macros/components.html trusted_evidence) instead of Vietnamese sample data.
+TRUSTED_SAMPLE_NOTE = "Đã kiểm tra giấy đăng ký kinh doanh và cơ sở sản xuất tại chỗ (dữ liệu mẫu)."
 
 
 def curate_promotion(today: date | None = None) -> None:
@@ -69,7 +72,7 @@ def _trust_producers(editor: User) -> None:
         trust.mark_trusted(
             editor,
             producer.id,
-            f"Đã kiểm tra giấy đăng ký kinh doanh và cơ sở sản xuất tại chỗ {DEMO_NOTE}.",
+            TRUSTED_SAMPLE_NOTE,
         )
 
 

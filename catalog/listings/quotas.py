@@ -37,7 +37,7 @@ from catalog.extensions import db
 from catalog.listings.listing_values import ListingError
 from catalog.models import AuditEntry, ProducerUpload, User
 from catalog.platform.clock import utcnow
-from catalog.platform.vietnamese import format_decimal
+from catalog.platform.number_format import VIETNAMESE, format_decimal
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +78,13 @@ def megabytes(count: int) -> str:
     """Bytes as Vietnamese write them: 12,3 MB (under a megabyte: 350 KB)."""
     if 0 < count < MB:
         return f"{-(-count // 1024)} KB"
-    return f"{format_decimal(count / MB)} MB"
+    return f"{format_decimal(count / MB, 1, VIETNAMESE)} MB"
 
 
 def _limit_mb(limit: int) -> str:
     if not limit:
         return "không giới hạn"
-    return f"{format_decimal(limit / MB, 0 if limit % MB == 0 else 1)} MB"
+    return f"{format_decimal(limit / MB, 0 if limit % MB == 0 else 1, VIETNAMESE)} MB"
 
 
 def _limit(limit: int) -> str:

@@ -30,13 +30,9 @@ from catalog.models import BlockedPhone, OrderItem, OrderRequest, User
 from catalog.orders import cart
 from catalog.platform import mail
 from catalog.platform.links import site_url
+from catalog.platform.number_format import format_vnd
 from catalog.platform.tokens import token_hash
-from catalog.platform.vietnamese import (
-    clean_multiline,
-    clean_text,
-    format_vnd,
-    normalize_phone,
-)
+from catalog.platform.vietnamese import clean_multiline, clean_text, normalize_phone
 from catalog.web.i18n import DEFAULT_LOCALE, LOCALES
 
 NAME_MAX = 200

@@ -70,25 +70,36 @@ class AddToCartForm(Form):
 
 class OrderForm(Form):
     name = text_field(
-        "Họ và tên người nhận", required=True, max_length=orders.NAME_MAX, id="dh-ho-ten"
+        lazy_gettext("Họ và tên người nhận"),
+        required=True,
+        max_length=orders.NAME_MAX,
+        id="dh-ho-ten",
     )
-    phone = phone_field("Số điện thoại", required=True, kind=TelField, id="dh-dien-thoai")
+    phone = phone_field(
+        lazy_gettext("Số điện thoại"), required=True, kind=TelField, id="dh-dien-thoai"
+    )
     email = email_field("E-mail", orders.EMAIL_MAX, kind=EmailField, id="dh-email")
-    province_id = id_select("Tỉnh, thành phố", required=True, id="dh-tinh")
+    province_id = id_select(lazy_gettext("Tỉnh, thành phố"), required=True, id="dh-tinh")
     ward_code = id_select(
-        "Phường, xã, đặc khu",
+        lazy_gettext("Phường, xã, đặc khu"),
         required=True,
         invalid="Vui lòng chọn phường, xã thuộc tỉnh đã chọn.",
         id="dh-phuong-xa",
     )
     address = text_field(
-        "Địa chỉ nhận hàng", required=True, max_length=orders.ADDRESS_MAX, id="dh-dia-chi"
+        lazy_gettext("Địa chỉ nhận hàng"),
+        required=True,
+        max_length=orders.ADDRESS_MAX,
+        id="dh-dia-chi",
     )
     note = paragraph_field(
-        "Ghi chú cho cơ sở", optional=True, max_length=orders.NOTE_MAX, id="dh-ghi-chu"
+        lazy_gettext("Ghi chú cho cơ sở"),
+        optional=True,
+        max_length=orders.NOTE_MAX,
+        id="dh-ghi-chu",
     )
     # The honeypot: hidden from people (and screen readers); bots fill every field.
-    website = StringField("Trang web của bạn (để trống ô này)", id="dh-trang-web")
+    website = StringField(lazy_gettext("Trang web của bạn (để trống ô này)"), id="dh-trang-web")
 
     def buyer(self) -> orders.Buyer:
         return orders.Buyer(
@@ -161,10 +172,12 @@ def _save(items: dict[int, int]) -> None:
 
 def _set_choices(form: OrderForm) -> None:
     form.province_id.choices = options(
-        ((p.id, p.name) for p in geo.all_provinces()), "— Chọn tỉnh, thành phố —"
+        ((p.id, p.name) for p in geo.all_provinces()),
+        gettext("— Chọn tỉnh, thành phố —"),
+        data=True,
     )
     wards = profiles.ward_choices(form.province_id.data)
-    form.ward_code.choices = options(wards, "— Chọn phường, xã —")
+    form.ward_code.choices = options(wards, gettext("— Chọn phường, xã —"), data=True)
 
 
 def _cart_page(form: OrderForm, status: int = 200, **context: Any) -> ResponseReturnValue:

@@ -26,8 +26,8 @@ from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from catalog.platform.number_format import VIETNAMESE, format_decimal
 from catalog.platform.private_files import read_upload
-from catalog.platform.vietnamese import format_decimal
 from catalog.storage import LocalStorage, Storage, StorageError
 
 # Registering the three parsers here keeps Image.open(formats=[..."WEBP"]) from calling
@@ -73,7 +73,7 @@ class ImageLimits:
             raise ImageRejected(
                 f"{self.noun} có độ phân giải quá lớn: {size} "
                 f"({_above(width * height / 1e6)} megapixel); "
-                f"tối đa {format_decimal(self.max_pixels / 1e6, 0)} megapixel."
+                f"tối đa {format_decimal(self.max_pixels / 1e6, 0, VIETNAMESE)} megapixel."
             )
         if short < self.min_side:
             raise ImageRejected(
@@ -89,7 +89,7 @@ class ImageLimits:
 
 def _above(value: float) -> str:
     """Rounded up to two decimals, so a value just over a limit never reads as the limit."""
-    return format_decimal(math.ceil(value * 100) / 100, 2)
+    return format_decimal(math.ceil(value * 100) / 100, 2, VIETNAMESE)  # Vietnamese text
 
 
 # Every picture the site shows. 25 megapixels: 12-24 MP phone photos pass, a 6000x4500

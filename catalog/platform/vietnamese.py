@@ -1,5 +1,6 @@
-"""Domain rules for Vietnamese data: tax codes, phone numbers, producer types, money,
-province-name keys. Text folding itself lives in search_index.text so the search analyzer,
+"""Domain rules for Vietnamese data: tax codes, phone numbers, producer types,
+province-name keys. Money and numbers, as each language writes them, are in
+number_format.py. Text folding itself lives in search_index.text so the search analyzer,
 the importer, forms and slugs all share one definition."""
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ __all__ = [
     "clean_multiline",
     "clean_text",
     "fold",
-    "format_vnd",
     "infer_producer_type",
     "mobile_phone",
     "nfc",
@@ -126,17 +126,3 @@ def province_key(name: str) -> str:
             key = key[len(prefix) :].strip()
             break
     return key
-
-
-def format_vnd(amount: int | None) -> str:
-    """150000 → '150.000 ₫' (dot as thousands separator, as Vietnamese write it)."""
-    if amount is None:
-        return ""
-    return f"{amount:,}".replace(",", ".") + "\u00a0₫"
-
-
-def format_decimal(value: float, places: int = 1) -> str:
-    """12345.67 → '12.345,7': a comma before the decimals and dots between thousands, as
-    Vietnamese write numbers (sizes in MB, megapixels)."""
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")

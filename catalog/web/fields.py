@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, StopValidation
 from catalog.platform.dates import parse_day
 from catalog.platform.numbers import whole_number
 from catalog.platform.vietnamese import ZALO_HOSTS, normalize_phone
+from catalog.web.i18n import DEFAULT_LOCALE, current_locale
 from catalog.web.templating import format_date
 
 MAX_PRICE = 1_000_000_000  # one billion đồng: beyond that it is a typo
@@ -25,10 +26,13 @@ FIRST_OCOP_YEAR = 2018  # the OCOP programme started in 2018
 INVALID_CHOICE = "Vui lòng chọn một mục trong danh sách."
 
 
-def options(pairs: Any, empty: str | None = None) -> list[SelectChoice]:
-    """Select options from (value, label) pairs, with an empty first option if given."""
+def options(pairs: Any, empty: str | None = None, *, data: bool = False) -> list[SelectChoice]:
+    """Select options from (value, label) pairs, with an empty first option if given.
+    `data`: the labels are Vietnamese data (province and ward names), marked lang="vi" on
+    pages in another language (see i18n.lang_vi)."""
     result = [SelectChoice("", empty)] if empty is not None else []
-    return result + [SelectChoice(str(value), label) for value, label in pairs]
+    marked = {"lang": "vi"} if data and current_locale() != DEFAULT_LOCALE else {}
+    return result + [SelectChoice(str(value), label, dict(marked)) for value, label in pairs]
 
 
 def int_or_none(value: Any) -> int | None:

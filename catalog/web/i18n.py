@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import get_locale, gettext
+from markupsafe import Markup, escape
 
 from catalog.extensions import babel
 
@@ -80,6 +81,26 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.globals["switch_url"] = switch_url
     app.jinja_env.globals["alternate_url"] = alternate_url
     app.jinja_env.filters["t"] = translate_label
+    app.jinja_env.filters["vi"] = vietnamese_data
+    app.jinja_env.globals["lang_vi"] = lang_vi
+
+
+def lang_vi() -> Markup:
+    """` lang="vi"` on an element holding only Vietnamese data (a product, producer or place
+    name, a unit, a description), on pages in another language: correct HTML for Vietnamese
+    words inside an English page (screen readers pronounce them as Vietnamese), and how the
+    tests tell data from interface text that is left to translate. Nothing on Vietnamese
+    pages, where the whole document is already lang="vi"."""
+    return Markup("") if current_locale() == DEFAULT_LOCALE else Markup(' lang="vi"')
+
+
+def vietnamese_data(value: object) -> Markup:
+    """The ``|vi`` filter: a Vietnamese data value inside interface text, escaped, in a
+    ``<span lang="vi">`` on pages in another language (see lang_vi)."""
+    text = escape("" if value is None else value)
+    if not text or current_locale() == DEFAULT_LOCALE:
+        return text
+    return Markup('<span lang="vi">') + text + Markup("</span>")
 
 
 def alternate_url(url: str, code: str) -> str:

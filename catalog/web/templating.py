@@ -11,7 +11,8 @@ from flask import Flask, request, url_for
 from markupsafe import Markup
 
 from catalog.platform.images import SIZES
-from catalog.platform.vietnamese import ZALO_HOSTS, format_vnd, mobile_phone
+from catalog.platform.number_format import format_number, format_vnd
+from catalog.platform.vietnamese import ZALO_HOSTS, mobile_phone
 from catalog.web.official_nav import official_menu
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -83,7 +84,8 @@ def url_with(**changes: Any) -> str:
 
 
 def init_templating(app: Flask) -> None:
-    app.jinja_env.filters["vnd"] = format_vnd
+    app.jinja_env.filters["vnd"] = format_vnd  # 150.000 ₫ / 150,000 ₫ by the page's language
+    app.jinja_env.filters["num"] = format_number  # counts: 1.234 / 1,234
     app.jinja_env.filters["date_vn"] = format_date
     app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.globals["image_url"] = image_url

@@ -110,7 +110,7 @@ def test_new_province_page_says_where_the_old_one_went(client, recorded):
 
 def test_the_line_is_translated(client, recorded):
     html = client.get("/tinh/bac-ninh?tu=bac-giang&hl=en").get_data(as_text=True)
-    assert "Bắc Giang is now part of" in html and "nay thuộc" not in html
+    assert '<span lang="vi">Bắc Giang</span> is now part of' in html and "nay thuộc" not in html
 
 
 def test_the_line_needs_an_old_name_of_this_province(client, recorded):
