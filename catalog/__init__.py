@@ -98,6 +98,7 @@ VIEW_MODULES = (
     "catalog.listings.producer_views",
     "catalog.listings.producer_listing_views",
     "catalog.review.official_views",
+    "catalog.listings.official_views",
     "catalog.review.official_queue_views",
     "catalog.trust.official_views",
     "catalog.trust.public_views",

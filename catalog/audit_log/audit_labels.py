@@ -13,6 +13,7 @@ from typing import Any
 
 from catalog.extensions import db
 from catalog.models import Category, Producer, Product, Province, User
+from catalog.platform.numbers import row_id
 
 ACTION_LABELS = {
     "producer.approve": "Duyệt cơ sở",
@@ -45,6 +46,8 @@ ACTION_LABELS = {
     "listing.photos": "Cơ sở cập nhật ảnh sản phẩm",
     "listing.change_edit": "Cơ sở sửa sản phẩm đang đăng (chờ duyệt)",
     "listing.change_photos": "Cơ sở đổi ảnh sản phẩm đang đăng (chờ duyệt)",
+    "listing.live_edit": "Cơ sở đổi giá, đơn vị hoặc tình trạng hàng (áp dụng ngay)",
+    "product.live_revert": "Cán bộ hoàn tác thay đổi giá, đơn vị hoặc tình trạng hàng",
     "order.confirmed": "Cơ sở xác nhận yêu cầu đặt hàng",
     "order.delivered": "Cơ sở báo đã giao hàng",
     "order.cancelled": "Cơ sở huỷ yêu cầu đặt hàng",
@@ -231,7 +234,9 @@ def _named(key: str, value: Any) -> str | None:
     model, name = _NAMED[key]
     if isinstance(value, bool) or not isinstance(value, int):
         return None
-    row = db.session.get(model, value)
+    # An id no row can have (beyond the column's range) is not looked up: PostgreSQL would
+    # refuse the query; it reads like any id naming no row.
+    row = db.session.get(model, value) if row_id(value) is not None else None
     return name(row) if row is not None else f"(đã xoá, mã {value})"
 
 

@@ -10,6 +10,8 @@ from catalog.catalogue import browse, search, suggestions
 from catalog.catalogue.search_params import parse_search
 from catalog.certificates import claims
 from catalog.models import Product
+from catalog.models.seasons import is_available, seasonal_months
+from catalog.platform.clock import local_month
 from catalog.platform.links import absolute_url
 from catalog.trust import verification
 from catalog.web import params
@@ -31,6 +33,10 @@ def product_json(product: Product) -> dict:
         "ocop_stars": product.public_stars,
         "price_vnd": product.price_vnd,
         "unit": product.unit or None,
+        # Stock and season (issue 14.6): "available_now" for this month in Vietnam.
+        "availability": str(product.availability),
+        "harvest_months": list(seasonal_months(product)),
+        "available_now": is_available(product, local_month()),
         "producer": {
             "id": product.producer.id,
             "name": product.producer.name,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from catalog.extensions import db
 from catalog.models import Category, Producer, Product, Province
-from catalog.models.seasons import available_expr
+from catalog.models.seasons import available_expr, in_season_expr
 from catalog.models.visibility import producer_is_public, public_products
 from catalog.platform import geo
 from catalog.platform.vietnamese import fold, province_key
@@ -134,6 +134,18 @@ def list_products(filters: BrowseFilters) -> Page:
 def featured_products(limit: int = 12) -> list[Product]:
     """The home page's row: officials' choice newest first, then the best rated."""
     return home_products(limit)
+
+
+def in_season_products(month: int, limit: int = 8) -> list[Product]:
+    """The home page's "Đang vào mùa": seasonal products harvested this month,
+    the best rated first."""
+    stmt = (
+        public_products()
+        .where(in_season_expr(month))
+        .order_by(Product.public_stars_expr().desc().nulls_last(), Product.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt).unique())
 
 
 def counts_by(column: Any, scope: BrowseFilters | None = None) -> dict[int, int]:

@@ -58,6 +58,19 @@ PRODUCT = {
     "ocop_stars": {**STARS, "description": "Stars while the certificate is valid, else null."},
     "price_vnd": nullable("integer", minimum=0),
     "unit": nullable("string"),
+    "availability": {
+        "type": "string",
+        "enum": ["in_stock", "out_of_stock", "seasonal"],
+        "description": "Còn hàng / hết hàng / theo mùa, as the producer set it.",
+    },
+    "harvest_months": {
+        **array({"type": "integer", "minimum": 1, "maximum": 12}),
+        "description": "Harvest months (1–12) of a seasonal product; empty otherwise.",
+    },
+    "available_now": {
+        **BOOLEAN,
+        "description": "In stock, or seasonal and in season this month (Vietnam time).",
+    },
     "producer": closed(
         {
             "id": INTEGER,

@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 from flask import current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from catalog.catalogue import browse, search_params
+from catalog.catalogue import browse, search_params, season_labels
 from catalog.catalogue.filters import browse_filters
 from catalog.platform import geo
+from catalog.platform.clock import local_month
 from catalog.platform.reference import REGIONS
 from catalog.promotion import campaigns, stories
 from catalog.web.blueprints import public as bp
@@ -44,6 +45,8 @@ def home() -> ResponseReturnValue:
     return render_template(
         "public/home.html",
         featured=browse.featured_products(12),
+        in_season=browse.in_season_products(local_month(), 4),
+        month=local_month(),
         campaigns=campaigns.active_campaigns(campaigns.local_today()),
         stories=stories.latest_stories(3),
         today=campaigns.local_today(),
@@ -69,7 +72,11 @@ def products() -> ResponseReturnValue:
 def product(slug: str) -> ResponseReturnValue:
     item = or_404(browse.get_public_product(slug))
     return render_template(
-        "public/product.html", product=item, related=browse.related_products(item)
+        "public/product.html",
+        product=item,
+        related=browse.related_products(item),
+        stock=season_labels.availability_text(item, local_month()),
+        harvest=season_labels.harvest_text(item),
     )
 
 

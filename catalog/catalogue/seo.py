@@ -31,12 +31,14 @@ from sqlalchemy import select
 
 from catalog.extensions import db
 from catalog.models import Campaign, Category, Producer, Product, Province, Story
+from catalog.models.seasons import is_available
 from catalog.models.visibility import (
     campaign_is_public,
     producer_is_public,
     public_products,
     story_is_public,
 )
+from catalog.platform.clock import local_month
 from catalog.platform.images import SIZES, fit_size
 from catalog.web import params
 
@@ -76,6 +78,7 @@ PRIVATE_PREFIXES = (
 
 FACEBOOK_SHARER = "https://www.facebook.com/sharer/sharer.php?u="
 IN_STOCK = "https://schema.org/InStock"
+OUT_OF_STOCK = "https://schema.org/OutOfStock"
 DESCRIPTION_LIMIT = 5000
 
 
@@ -166,8 +169,8 @@ def _offer(product: Product, url: str, seller: dict[str, Any]) -> dict[str, Any]
         "url": url,
         "price": price,
         "priceCurrency": "VND",
-        # Published and listed for sale; the catalogue has no stock figures to say otherwise.
-        "availability": IN_STOCK,
+        # The producer's stock and season, for this month in Vietnam (issue 14.6).
+        "availability": IN_STOCK if is_available(product, local_month()) else OUT_OF_STOCK,
         "itemCondition": "https://schema.org/NewCondition",
         "seller": {"@id": seller["@id"]},
     }

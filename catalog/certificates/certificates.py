@@ -155,7 +155,11 @@ def sync_product(product: Product) -> None:
     product.certificate_no = current.certificate_no
     product.certificate_decision = current.decision_no
     product.certificate_year = current.decision_date.year
-    product.certificate_expires_on = current.expires_on
+    # A record dated by its year only gives no exact expiry: the product keeps the year and
+    # reads "expiring" all through year + 3 (Product.certificate_status).
+    product.certificate_expires_on = (
+        None if current.decision_date_approximate else current.expires_on
+    )
     product.certificate_revoked = current.revoked_at is not None
     product.certificate_verified = current.verified_at is not None
 

@@ -18,7 +18,6 @@ from catalog.certificates.certificates import (
     CertificateData,
     add_record,
     current_certificate,
-    default_expiry,
     mark_verified,
     product_copy,
     record_change,
@@ -146,7 +145,8 @@ def record_imported(
     """A row of an imported official OCOP list (source "import"), or the stars an official
     typed in while registering a producer (source "official"), as a certificate record,
     inside the caller's transaction. A list that gives only the year dates the decision 1
-    January of that year, flagged approximate; one with no year, 1 January of this year.
+    January of that year, flagged approximate (expiry: the end of year + 3, the latest it can
+    be); one with no year, this year.
     The same row imported again adds nothing. Returns whether a record was added; the caller
     re-indexes and audits the import as a whole."""
     today = today or date.today()
@@ -166,7 +166,8 @@ def record_imported(
         issuing_council=COUNCILS[source],
         stars=stars,
         evaluation_type="new",
-        expires_on=default_expiry(decided),
+        # The latest it can run; the status reads the year (OcopCertificate.status_on).
+        expires_on=date(decided.year + 3, 12, 31),
         certificate_no=certificate_no or None,
         created_by_id=official.id if official else None,
         source=source,

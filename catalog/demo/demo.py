@@ -14,7 +14,8 @@ from catalog.demo.demo_promotion import curate_promotion
 from catalog.extensions import db
 from catalog.imports.imports import ImportReport, import_csv
 from catalog.models import Producer, Product, ProductImage
-from catalog.models.statuses import ProductStatus
+from catalog.models.seasons import months_to_mask
+from catalog.models.statuses import Availability, ProductStatus
 from catalog.platform import geo, outbox
 from catalog.platform.images import store_image
 from catalog.storage import current_storage
@@ -22,6 +23,23 @@ from catalog.trust import verification
 
 DEMO_CSV = Path(__file__).resolve().parent / "catalogue.csv"
 FEATURED_COUNT = 12
+# Fresh fruit of the demo catalogue sold by season (harvest months), so the product pages,
+# the "Đang có hàng" filter and the home page's "Đang vào mùa" have something to show.
+SEASONS = {
+    "Vải thiều Lục Ngạn": (5, 6, 7),
+    "Vải thiều Thanh Hà": (5, 6),
+    "Mận hậu Mộc Châu": (5, 6, 7),
+    "Xoài tròn Yên Châu": (6, 7),
+    "Nhãn lồng Hưng Yên": (7, 8),
+    "Bưởi Phúc Trạch": (8, 9, 10),
+    "Bưởi Soi Hà": (8, 9, 10, 11, 12),
+    "Hồng không hạt Bắc Kạn": (9, 10, 11),
+    "Bưởi Đoan Hùng": (9, 10, 11, 12, 1),
+    "Cam sành Hàm Yên": (10, 11, 12, 1),
+    "Cam Vinh": (10, 11, 12, 1),
+    "Cam bù Hương Sơn": (10, 11, 12, 1, 2),
+    "Cam Cao Phong": (11, 12, 1, 2),
+}
 
 
 def catalogue_is_empty() -> bool:
@@ -31,12 +49,25 @@ def catalogue_is_empty() -> bool:
 def seed_demo(csv_path: Path = DEMO_CSV, *, with_images: bool = True) -> ImportReport:
     geo.ensure_reference_data()
     report = import_csv(csv_path)
+    set_seasons()
     if with_images:
         attach_cards()
     curate()
     curate_promotion()
     create_producer_accounts()
     return report
+
+
+def set_seasons() -> None:
+    """The demo's seasonal fruit (SEASONS); the rest stays "còn hàng"."""
+    with write_transaction():
+        products = db.session.scalars(select(Product).where(Product.name.in_(list(SEASONS))))
+        changed = []
+        for product in products:
+            product.availability = Availability.SEASONAL
+            product.harvest_months = months_to_mask(SEASONS[product.name])
+            changed.append(product.id)
+        outbox.record(changed, "demo_seasons")
 
 
 def attach_cards() -> int:

@@ -5,11 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, Field, SelectField, ValidationError
+from wtforms import (
+    BooleanField,
+    Field,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from catalog.catalogue.season_labels import AVAILABILITY_LABELS
 from catalog.listings import profiles
 from catalog.listings.listing_values import EDITABLE
 from catalog.models import OCOP_STARS, PRODUCER_TYPES
+from catalog.models.seasons import MONTHS, months_to_mask
+from catalog.models.statuses import Availability
 from catalog.web.edit_conflicts import VersionedForm
 from catalog.web.fields import (
     DayField,
@@ -174,6 +187,22 @@ class ListingForm(VersionedForm):
         "Thêm ảnh sản phẩm",
         description="Tối đa 8 ảnh JPEG, PNG hoặc WebP, mỗi ảnh đến 10 MB. Ảnh đầu tiên là ảnh bìa.",
     )
+    availability = RadioField(
+        "Tình trạng hàng",
+        choices=[SelectChoice(key, label) for key, label in AVAILABILITY_LABELS.items()],
+        default=Availability.IN_STOCK,
+        # A form without the group (an older page, a script) keeps the product's stock as is.
+        validators=[Optional()],
+        description="Thay đổi tình trạng hàng, giá và đơn vị tính hiển thị ngay, không chờ duyệt.",
+    )
+    harvest_months = SelectMultipleField(
+        "Tháng thu hoạch",
+        coerce=int,
+        choices=[SelectChoice(month, f"Tháng {month}") for month in MONTHS],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        description="Với hàng theo mùa: các tháng có hàng.",
+    )
     certificate_scan = FileField(
         "Bản chụp giấy chứng nhận OCOP",
         description="PDF hoặc ảnh, tối đa 10 MB. Chỉ cán bộ xem được, không hiển thị công khai.",
@@ -188,10 +217,18 @@ class ListingForm(VersionedForm):
         if field.data is not None and year is not None and field.data.year < year:
             raise ValidationError("Ngày hết hạn phải sau năm công nhận.")
 
+    def validate_harvest_months(self, field: Field) -> None:
+        if self.availability.data == Availability.SEASONAL and not field.data:
+            raise ValidationError("Vui lòng chọn ít nhất một tháng thu hoạch.")
+
     def values(self) -> dict[str, Any]:
         """The editable values the service takes; the scan, a file, is sent on its own."""
         names = [name for name in EDITABLE if name != "certificate_scan"]
         values = {name: getattr(self, name).data for name in names}
+        seasonal = values["availability"] == Availability.SEASONAL
+        values["harvest_months"] = months_to_mask(values["harvest_months"] or ()) if seasonal else 0
+        if not self.availability.raw_data or not self.availability.raw_data[0]:
+            del values["availability"], values["harvest_months"]
         for name in ("unit", "certificate_no", "certificate_decision"):
             values[name] = values[name] or None
         values["description"] = values["description"] or ""

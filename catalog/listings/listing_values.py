@@ -34,7 +34,12 @@ EDITABLE = (
     "certificate_year",
     "certificate_expires_on",
     "certificate_scan",
+    "availability",
+    "harvest_months",
 )
+# Not trust claims: on a published listing they change at once (audited; an official can
+# revert them, live_changes.py) instead of waiting for review with the rest.
+LIVE_FIELDS = ("price_vnd", "unit", "availability", "harvest_months")
 CERTIFICATE_FIELDS = (
     "certificate_no",
     "certificate_decision",

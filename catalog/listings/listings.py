@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from catalog.database import write_transaction
 from catalog.extensions import db
-from catalog.listings import quotas
+from catalog.listings import live_changes, quotas
 from catalog.listings.listing_uploads import (
     PhotoBatch,
     Upload,
@@ -203,7 +203,8 @@ def _save(
             missing = missing_required(change)
             if missing:
                 raise ListingError("Sản phẩm đang đăng cần có " + ", ".join(missing) + ".")
-            if change == jsonable_change(snapshot(product)):
+            live_changes.apply_live(user, product, change)
+            if change == live_changes.without_live(jsonable_change(snapshot(product))):
                 product.pending_changes = None  # edited back to what is live
                 product.review_state = None
             else:

@@ -16,6 +16,7 @@ from catalog.listings.forms import ListingForm
 from catalog.listings.listing_uploads import Upload, upload_of
 from catalog.listings.listing_values import ListingError
 from catalog.models import Product, User
+from catalog.models.seasons import mask_to_months
 from catalog.models.statuses import ProductStatus, ReviewState
 from catalog.platform import geo
 from catalog.web.blueprints import producer as bp
@@ -59,6 +60,7 @@ def _form_for(product: Product) -> ListingForm:
     expires = values.get("certificate_expires_on")
     if isinstance(expires, str):
         values["certificate_expires_on"] = date.fromisoformat(expires)
+    values["harvest_months"] = list(mask_to_months(values.get("harvest_months")))
     form = ListingForm(formdata=None, data=values)
     _choices(form)
     return stamp(form, product)

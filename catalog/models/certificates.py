@@ -30,6 +30,8 @@ CERTIFICATE_STATES = {
     "expired": "Hết hạn",
     "revoked": "Đã thu hồi",
 }
+# A certificate runs 36 months from its decision.
+CERTIFICATE_YEARS = 3
 # Flag a certificate to officials this many days before it expires.
 EXPIRY_WARNING_DAYS = 90
 
@@ -73,6 +75,13 @@ class OcopCertificate(Model):
         today = today or date.today()
         if self.revoked_at is not None:
             return "revoked"
+        if self.decision_date_approximate:
+            # Only the year is known (an imported list): the certificate ends some time in
+            # year + 3, so that whole year reads "expiring", as Product.certificate_status.
+            last_year = self.decision_date.year + CERTIFICATE_YEARS
+            if today.year > last_year:
+                return "expired"
+            return "expiring" if today.year == last_year else "valid"
         if self.expires_on <= today:
             return "expired"
         if (self.expires_on - today).days <= EXPIRY_WARNING_DAYS:

@@ -8,7 +8,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 
 from catalog.certificates import claims
-from catalog.certificates.certificates import CertificateData
 from catalog.review.decision_steps import MAX_NOTE
 from catalog.trust.forms import CertificateForm
 from catalog.web.fields import radio_choice
@@ -74,15 +73,5 @@ class ClaimDecisionForm(DecisionForm, CertificateForm):
         """The official's answer, once the form validated (None unless approving)."""
         if self.decision.data != "approve":
             return None
-        data = None
-        if self.claim_action.data == "record":
-            data = CertificateData(
-                decision_no=self.decision_no.data,
-                decision_date=self.decision_date.data,
-                issuing_council=self.issuing_council.data,
-                stars=int(self.stars.data),
-                evaluation_type=self.evaluation_type.data,
-                expires_on=self.expires_on.data,
-                certificate_no=self.certificate_no.data or None,
-            )
+        data = self.certificate_data() if self.claim_action.data == "record" else None
         return claims.Settlement(self.claim_action.data, data)

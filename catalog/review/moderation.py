@@ -277,14 +277,25 @@ def _check_name_free(product: Product, name: str) -> None:
         raise ModerationError(f"Cơ sở đã có một sản phẩm khác tên “{name}”.")
 
 
+# What the producer is told of a decision: on a change, on a new listing.
+_CHANGE_WORDS = {
+    "approve": "đã được duyệt và đang hiển thị",
+    "reject": "không được duyệt; phiên bản đang đăng được giữ nguyên",
+    "request_changes": "cần chỉnh sửa thêm; phiên bản đang đăng vẫn hiển thị",
+}
+_LISTING_WORDS = {
+    "approve": "đã được duyệt và hiển thị công khai",
+    "reject": "không được duyệt",
+    "request_changes": "cần chỉnh sửa trước khi duyệt",
+    "hide": "đã bị ẩn khỏi trang công khai",
+    "restore": "đã hiển thị trở lại",
+}
+
+
 def _product_message(product: Product, kind: str, decision: str) -> tuple[str, str]:
     name = product.name
     if kind == "change":
-        words = {
-            "approve": "đã được duyệt và đang hiển thị",
-            "reject": "không được duyệt; phiên bản đang đăng được giữ nguyên",
-            "request_changes": "cần chỉnh sửa thêm; phiên bản đang đăng vẫn hiển thị",
-        }[decision]
+        words = _CHANGE_WORDS[decision]
         return f"thay đổi sản phẩm {name}", f"Thay đổi của sản phẩm {name} {words}."
     if decision == "approve" and product.producer.status != ProducerStatus.ACTIVE:
         return (
@@ -292,12 +303,5 @@ def _product_message(product: Product, kind: str, decision: str) -> tuple[str, s
             f"Sản phẩm {name} đã được duyệt. Sản phẩm sẽ hiển thị công khai khi hồ sơ "
             f"cơ sở {product.producer.name} được duyệt.",
         )
-    if kind == "visibility":
-        words = "đã bị ẩn khỏi trang công khai" if decision == "hide" else "đã hiển thị trở lại"
-        return f"sản phẩm {name} {words}", f"Sản phẩm {name} {words}."
-    words = {
-        "approve": "đã được duyệt và hiển thị công khai",
-        "reject": "không được duyệt",
-        "request_changes": "cần chỉnh sửa trước khi duyệt",
-    }[decision]
+    words = _LISTING_WORDS[decision]
     return f"sản phẩm {name} {words}", f"Sản phẩm {name} {words}."

@@ -15,18 +15,21 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from catalog.catalogue.season_labels import AVAILABILITY_LABELS
 from catalog.certificates import claims as certificate_claims
 from catalog.certificates.certificate_scans import SCAN_TYPES, open_scan
 from catalog.extensions import db
-from catalog.listings import claims
+from catalog.listings import claims, live_changes
 from catalog.listings.listing_values import EDITABLE, live_value
-from catalog.models import Category, Producer, ProducerClaim, Product, Province, User
+from catalog.models import AuditEntry, Category, Producer, ProducerClaim, Product, Province, User
+from catalog.models.seasons import mask_to_months
 from catalog.models.statuses import ProducerStatus, ProductStatus, ReviewState
 from catalog.platform import geo
 from catalog.platform.vietnamese import clean_text
 from catalog.review import moderation, review_queue
 from catalog.review.forms import ClaimDecisionForm, DecisionForm
 from catalog.review.queue_forms import BulkApproveForm
+from catalog.trust.forms import NoteForm
 from catalog.web.blueprints import official as bp
 from catalog.web.forms_errors import add_error
 from catalog.web.official_access import in_scope, official_required
@@ -55,6 +58,8 @@ FIELD_LABELS = {
     "certificate_expires_on": "Ngày hết hạn chứng nhận",
     "certificate_scan": "Bản chụp giấy chứng nhận",
     "images": "Ảnh sản phẩm",
+    "availability": "Tình trạng hàng",
+    "harvest_months": "Tháng thu hoạch",
 }
 
 
@@ -159,6 +164,18 @@ def producer_review(producer_id: int) -> ResponseReturnValue:
     )
 
 
+def _live_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
+    """(label, before, after) of a live edit, as an official reads them."""
+    return [
+        (
+            FIELD_LABELS.get(name, name),
+            _shown(name, (entry.before or {}).get(name)),
+            _shown(name, v),
+        )
+        for name, v in (entry.after or {}).items()
+    ]
+
+
 def _claim_in_review(product: Product) -> certificate_claims.Claim | None:
     """The OCOP claim the approval would settle: the pending change's, else the product's."""
     change = product.pending_changes or {}
@@ -184,6 +201,7 @@ def product_review(product_id: int) -> ResponseReturnValue:
         product.status == ProductStatus.PUBLISHED and product.review_state == ReviewState.SUBMITTED
     )
     claim = _claim_in_review(product)
+    edits = live_changes.recent(product)
     form: DecisionForm = DecisionForm()
     decide: Decide = moderation.decide_product
     if claim is not None:
@@ -206,6 +224,7 @@ def product_review(product_id: int) -> ResponseReturnValue:
         changes=_changes(product) if product.pending_changes else [],
         field_labels=FIELD_LABELS,
         claim=claim,
+        live_edits=[(e, _live_rows(e), NoteForm(prefix=f"hoan-tac-{e.id}")) for e in edits],
     )
 
 
@@ -249,6 +268,11 @@ def _shown(name: str, value: Any) -> str:
         return "Đã tải lên"
     if name == "images":
         return f"{len(value)} ảnh"
+    if name == "availability":
+        return str(AVAILABILITY_LABELS.get(value, value))
+    if name == "harvest_months":
+        months = mask_to_months(value)
+        return ", ".join(f"tháng {m}" for m in months) if months else "—"
     return str(value)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from wtforms.validators import InputRequired
 
+from catalog.certificates.certificates import CertificateData
 from catalog.models.certificates import EVALUATION_TYPES
 from catalog.review.decision_steps import MAX_NOTE
 from catalog.web.edit_conflicts import VersionedForm
@@ -33,6 +34,18 @@ class CertificateForm(Form):
         description="Ngày/tháng/năm. Để trống: 36 tháng sau ngày quyết định.",
     )
     certificate_no = text_field("Số giấy chứng nhận", optional=True, max_length=80)
+
+    def certificate_data(self) -> CertificateData:
+        """The record as the certificates service takes it (once the form validated)."""
+        return CertificateData(
+            decision_no=self.decision_no.data,
+            decision_date=self.decision_date.data,
+            issuing_council=self.issuing_council.data,
+            stars=int(self.stars.data),
+            evaluation_type=self.evaluation_type.data,
+            expires_on=self.expires_on.data,
+            certificate_no=self.certificate_no.data or None,
+        )
 
 
 class NoteForm(Form):

@@ -258,15 +258,7 @@ def certificate_new(product_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            data = certificate_service.CertificateData(
-                decision_no=form.decision_no.data,
-                decision_date=form.decision_date.data,
-                issuing_council=form.issuing_council.data,
-                stars=int(form.stars.data),
-                evaluation_type=form.evaluation_type.data,
-                expires_on=form.expires_on.data,
-                certificate_no=form.certificate_no.data or None,
-            )
+            data = form.certificate_data()
             try:
                 cert = certificate_service.record_certificate(current_user, product_id, data)
             except moderation.ModerationError as exc:

@@ -122,7 +122,7 @@ def test_recording_the_certificate_on_approval_makes_the_stars_real(client, logi
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"decision_date": "2999-01-01"}, "không thể sau hôm nay"),
+        ({"decision_date": "01/01/2099"}, "không thể sau hôm nay"),
         ({"decision_date": "31/02/2026"}, "ngày"),
         ({"stars": "7"}, "chọn"),
         ({"decision_no": "<script>" * 40}, "tối đa 120"),
@@ -204,7 +204,11 @@ def test_imported_stars_are_records_in_the_officials_list(client, login_as):
     product = db.session.scalar(select(Product).where(Product.name == "Mật ong bạc hà"))
     (cert,) = product.certificates
     assert (cert.source, cert.stars, cert.decision_date_approximate) == ("import", 4, True)
-    assert cert.expires_on == date(2028, 1, 1) and product.public_stars == 4
+    # Only the year is known: valid through 2027, "expiring" all of 2028, no exact date shown.
+    assert cert.expires_on == date(2028, 12, 31) and product.certificate_expires_on is None
+    assert cert.status_on(date(2027, 6, 1)) == "valid" and product.public_stars == 4
+    assert cert.status_on(date(2028, 2, 1)) == "expiring"
+    assert cert.status_on(date(2029, 1, 1)) == "expired"
     assert import_csv((header + rows).encode()).products_unchanged == 1  # no second record
     login_as(official("Tuyên Quang"))
     listing = client.get("/quan-ly/chung-nhan").get_data(as_text=True)

@@ -130,6 +130,7 @@ def listing_data(**overrides: Any) -> dict[str, Any]:
         "certificate_decision": "Quyết định số 1234/QĐ-UBND ngày 12/10/2024",
         "certificate_year": "2024",
         "certificate_expires_on": "2027-10-12",
+        "availability": "in_stock",  # the form's radio group always sends one
     }
     data.update(overrides)
     return data

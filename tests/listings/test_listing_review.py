@@ -101,15 +101,17 @@ def test_editing_a_published_listing_keeps_it_live_until_the_change_is_approved(
     assert response.status_code == 302
 
     product = reload(product)
-    assert product.name == "Miến dong Nguyên Bình" and product.price_vnd is None  # live
+    # The name waits for review; the price is no trust claim and is live at once (14.6).
+    assert product.name == "Miến dong Nguyên Bình" and product.price_vnd == 45000
     assert product.pending_changes["name"] == "Bánh cuốn Cao Bằng"
+    assert "price_vnd" not in product.pending_changes
     assert product.review_state == "submitted" and product.is_public
     public = text(client.get(f"/san-pham/{product.slug}"))
     assert "Miến dong Nguyên Bình" in public and "Bánh cuốn" not in public
     assert found("mien dong") == [product.id] and found("banh cuon") == []
     edit_page = text(client.get(edit_url(product)))
     assert 'value="Bánh cuốn Cao Bằng"' in edit_page and "Thay đổi đang chờ duyệt" in edit_page
-    assert "listing.change_edit" in actions(product)
+    assert "listing.change_edit" in actions(product) and "listing.live_edit" in actions(product)
 
     moderation.approve_product(product.id, official=curator, settlement=DROP)
 

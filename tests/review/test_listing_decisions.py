@@ -146,38 +146,45 @@ def test_edit_of_a_published_listing_stays_pending_until_approved(app):
 def test_rejected_change_keeps_the_live_version(app):
     producer_user, curator = owner(), official()
     product = published(producer_user, curator)
-    listings.update(producer_user, product, {"name": "Trà hoa vàng giảm giá sốc", "price_vnd": 1})
+    listings.update(producer_user, product, {"name": "Trà hoa vàng giảm giá sốc", "unit": "hộp"})
 
     moderation.reject_product(product.id, official=curator, note="Tên sản phẩm quảng cáo.")
 
     product = reload(product)
-    assert (product.name, product.price_vnd) == ("Trà hoa vàng", None)
+    # The unit went live at once (issue 14.6) and stays; the name waited and is refused.
+    assert (product.name, product.unit) == ("Trà hoa vàng", "hộp")
     assert product.status == "published" and product.pending_changes is None
     assert product.review_state == "rejected" and product.review_note == "Tên sản phẩm quảng cáo."
     assert found("tra hoa vang") == [product.id] and found("giam gia") == []
     entry = last_entry("product", product.id)
     assert entry.action == "product.change_reject"
     assert (
-        entry.before["pending_changes"]["price_vnd"] == 1 and entry.after["pending_changes"] is None
+        entry.before["pending_changes"]["name"] == "Trà hoa vàng giảm giá sốc"
+        and entry.after["pending_changes"] is None
     )
     body = mails_to(producer_user)[-1].body
     assert "phiên bản đang đăng được giữ nguyên" in body and "Tên sản phẩm quảng cáo." in body
 
 
+NEW_DESCRIPTION = "Trà hoa vàng sấy lạnh, hái buổi sớm trên núi đá Tuyên Quang, hương thơm dịu."
+
+
 def test_change_sent_back_for_edits_stays_pending_and_the_live_version_stays(app):
     producer_user, curator = owner(), official()
     product = published(producer_user, curator)
-    listings.update(producer_user, product, {"price_vnd": 180000})
+    listings.update(producer_user, product, {"name": "Trà hoa vàng Na Hang"})
 
-    moderation.request_product_changes(product.id, official=curator, note="Ghi rõ đơn vị tính.")
+    moderation.request_product_changes(product.id, official=curator, note="Ghi rõ xuất xứ.")
 
     product = reload(product)
-    assert product.price_vnd is None and product.pending_changes["price_vnd"] == 180000
+    assert (
+        product.name == "Trà hoa vàng" and product.pending_changes["name"] == "Trà hoa vàng Na Hang"
+    )
     assert product.review_state == "changes_requested" and product.is_public
-    listings.update(producer_user, product, {"unit": "túi 500 g"})
+    listings.update(producer_user, product, {"description": NEW_DESCRIPTION})
     assert reload(product).review_state == "submitted"
     product = moderation.approve_product(product.id, official=curator)
-    assert (product.price_vnd, product.unit) == (180000, "túi 500 g")
+    assert (product.name, product.description) == ("Trà hoa vàng Na Hang", NEW_DESCRIPTION)
 
 
 def test_certificate_dates_in_a_change_are_audited_as_text(app):

@@ -127,7 +127,7 @@ def test_review_queue_lists_what_waits_oldest_first(app):
     pending = owner(status="pending")
     live_owner = owner()
     live = published(live_owner, curator)
-    listings.update(live_owner, live, {"price_vnd": 5})
+    listings.update(live_owner, live, {"name": "Trà hoa vàng Na Hang"})
     queue = review_queue.review_queue(curator)
     assert [(i.kind, i.id) for i in queue] == [
         ("listing", first.id),

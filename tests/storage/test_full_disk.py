@@ -101,6 +101,7 @@ def listing_data(**extra: Any) -> dict[str, Any]:
         "province_id": str(province("Cao Bằng").id),
         "price_vnd": "150.000",
         "unit": "kg",
+        "availability": "in_stock",
         **extra,
     }
 

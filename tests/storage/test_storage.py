@@ -311,6 +311,7 @@ def listing_form(**extra: object) -> dict[str, object]:
         "category_id": str(category_id()),
         "description": DESCRIPTION,
         "province_id": str(province("Cao Bằng").id),
+        "availability": "in_stock",
         **extra,
     }
 

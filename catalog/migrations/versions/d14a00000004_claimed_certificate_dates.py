@@ -89,7 +89,7 @@ def _move_uncertified_stars():
                 decision_no=row['certificate_decision'] or row['certificate_no'] or 'Theo danh sách nhập',
                 decision_date=decided, issuing_council='Theo danh sách OCOP đã nhập',
                 stars=row['ocop_stars'], evaluation_type='new',
-                expires_on=expires_on or _add_months(decided, CERTIFICATE_MONTHS),
+                expires_on=expires_on or date(decided.year + 3, 12, 31),
                 certificate_no=row['certificate_no'], source='import',
                 decision_date_approximate=approximate, created_at=now, version=1,
             ))
