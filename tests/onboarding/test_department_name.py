@@ -48,4 +48,4 @@ def test_configured_name_in_mail_and_pages(app, client, login_as):
     for text in (body, *pages):
         assert CONFIGURED in text
         assert not re.search("Sở Công Thương", text, re.IGNORECASE)
-    assert f"Cán bộ {CONFIGURED} " in pages[-1]
+    assert f"Cán bộ {CONFIGURED} tỉnh Cao Bằng" in pages[-1]  # lower case mid-sentence
