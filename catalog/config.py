@@ -128,6 +128,11 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SMTP_PASSWORD": _env("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _env("SMTP_STARTTLS", "1") not in ("0", "false", "no"),
         "MAIL_FROM": _env("MAIL_FROM", "Chợ Việt <no-reply@choviet.local>"),
+        # The provincial department whose officials review producers and listings, named in
+        # e-mails and producer pages ("Cán bộ <name> tỉnh X"). OCOP is coordinated by the
+        # agriculture side in most provinces, but each deployment names its own.
+        "DEPARTMENT_NAME": _env("DEPARTMENT_NAME", "Sở Nông nghiệp và Môi trường").strip()
+        or "Sở Nông nghiệp và Môi trường",
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "TESTING": False,

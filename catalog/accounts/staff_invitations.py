@@ -37,7 +37,7 @@ class InvitationUsed(AccountError):
 
 def place_names(provinces: Sequence[Province]) -> str:
     """'tỉnh Lạng Sơn', 'tỉnh Cao Bằng và thành phố Hà Nội': lower case mid-sentence."""
-    names = [p.full_name[:1].lower() + p.full_name[1:] for p in provinces]
+    names = [p.name_in_sentence for p in provinces]
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " và " + names[-1]

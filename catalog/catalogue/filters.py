@@ -69,14 +69,9 @@ def _old_names(args: MultiDict, fixed_ids: object) -> tuple[tuple[str, ...], tup
         if isinstance(fixed_ids, tuple) and match.province.id not in fixed_ids:
             raise params.ParamError(
                 "ten-cu",
-                f"{match.old_name} nay thuộc {_lower_first(match.province.full_name)},"
+                f"{match.old_name} nay thuộc {match.province.name_in_sentence},"
                 " không thuộc tỉnh, thành phố đang xem.",
             )
         names.append(match.old_name or "")
         spellings += browse.recorded_spellings(match)
     return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(spellings))
-
-
-def _lower_first(full_name: str) -> str:
-    """ "Tỉnh Bắc Ninh" mid-sentence is "tỉnh Bắc Ninh"."""
-    return full_name[:1].lower() + full_name[1:]

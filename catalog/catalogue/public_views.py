@@ -53,6 +53,8 @@ def home() -> ResponseReturnValue:
         total_products=total_products,
         total_producers=total_producers,
         regions=regions,
+        # Each region heading opens the listing filtered by it (/san-pham?vung=...).
+        region_slugs={r.name: r.slug for r in geo.all_regions()},
         categories=geo.all_categories(),
         province_counts=counts.provinces,
         category_counts=counts.categories,

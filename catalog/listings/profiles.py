@@ -22,6 +22,7 @@ from catalog.listings import quotas
 from catalog.models import PRODUCER_TYPES, Producer, ProducerClaim, Product, User
 from catalog.models.statuses import ProducerStatus, ReviewState
 from catalog.platform import audit, outbox, reference
+from catalog.platform.department import department_name
 from catalog.platform.photo_uploads import store_photo
 from catalog.platform.vietnamese import clean_text, normalize_key, normalize_tax_code
 from catalog.trust import verification
@@ -306,6 +307,7 @@ def checklist(user: User, producer: Producer, products: list[Product]) -> list[S
         Step(
             "Gửi duyệt sản phẩm",
             sent,
-            "Cán bộ Sở Công Thương xem xét hồ sơ và sản phẩm, thường trong vài ngày làm việc.",
+            f"Cán bộ {department_name()} xem xét hồ sơ và sản phẩm, thường trong vài ngày "
+            "làm việc.",
         ),
     ]

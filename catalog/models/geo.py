@@ -28,6 +28,11 @@ class Province(Model):
         """Pre-2025 provinces merged into this one, other than its own name."""
         return [a.name for a in self.aliases if a.legacy and a.name != self.name]
 
+    @property
+    def name_in_sentence(self) -> str:
+        """ "Tỉnh Bắc Ninh" mid-sentence is "tỉnh Bắc Ninh" (and "thành phố Huế")."""
+        return self.full_name[:1].lower() + self.full_name[1:]
+
     def __repr__(self) -> str:
         return f"<Province {self.id} {self.name}>"
 

@@ -17,6 +17,7 @@ from catalog.accounts.account_pages import home_for, message_page, rate_setting,
 from catalog.accounts.email_addresses import EmailRefused
 from catalog.extensions import limiter
 from catalog.onboarding import onboarding
+from catalog.platform.department import department_name
 from catalog.web.blueprints import account as bp
 from catalog.web.forms_common import Form, email, max_len, password_rules, strip_filter
 from catalog.web.forms_errors import add_error, form_page
@@ -29,7 +30,7 @@ GONE = {
     "expired": (
         "Liên kết đã hết hạn",
         "Liên kết nhận quản lý này đã hết hạn hoặc đã được thay bằng liên kết mới. Hãy liên "
-        "hệ cán bộ Sở Công Thương để nhận liên kết mới.",
+        "hệ cán bộ {department} để nhận liên kết mới.",
     ),
     "unknown": (
         "Liên kết không đúng",
@@ -100,5 +101,6 @@ def _take_over(token: str) -> ResponseReturnValue:
 
 def _gone(reason: str) -> ResponseReturnValue:
     title, message = GONE.get(reason, GONE["unknown"])
+    message = message.replace("{department}", department_name())
     status = 404 if reason == "unknown" else 410
     return message_page(status, title, message, [(url_for(".login"), "Đăng nhập")])

@@ -28,6 +28,7 @@ from catalog.listings.listing_values import MAX_ALT, replace_images
 from catalog.models import Producer, ProducerHandover, Product, User
 from catalog.platform import audit, mail, outbox
 from catalog.platform.clock import utcnow
+from catalog.platform.department import department_name
 from catalog.platform.links import site_url
 from catalog.platform.photo_uploads import store_photo
 from catalog.platform.slugs import unique_slug
@@ -246,7 +247,7 @@ def issue_handover(official: User, producer: Producer, email: str | None = None)
             mail.queue(
                 email,
                 f"Chợ Việt: nhận quản lý hồ sơ {producer.name}",
-                f"Chào bạn,\n\nCán bộ Sở Công Thương đã đăng ký {producer.name} lên Chợ Việt. "
+                f"Chào bạn,\n\nCán bộ {department_name()} đã đăng ký {producer.name} lên Chợ Việt. "
                 "Để tự quản lý hồ sơ và sản phẩm, hãy mở liên kết sau và đặt mật khẩu:\n"
                 f"{url}\n\nLiên kết dùng được một lần, trong {HANDOVER_DAYS} ngày.\n"
                 "Nếu bạn không liên quan đến cơ sở này, hãy bỏ qua thư.",

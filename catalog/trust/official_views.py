@@ -40,6 +40,8 @@ from catalog.web.params import choice, page_number, query_text
 PER_PAGE = 30
 STATUS_FILTERS = {"": "Tất cả", **{k: v for k, v in moderation.PRODUCER_STATES.items()}}
 TRUST_FILTERS = {"": "Tất cả", "co": "Địa chỉ tin cậy", "khong": "Chưa đánh dấu"}
+VERIFIED_FILTERS = {"": "Tất cả", "co": "Đã xác minh", "khong": "Chưa xác minh"}
+YES_NO = {"co": True, "khong": False}
 
 
 def _producer(producer_id: int) -> Producer:
@@ -60,12 +62,14 @@ def _page_number() -> int:
 def producers() -> ResponseReturnValue:
     status = choice(request.args, "trang-thai", STATUS_FILTERS, "")
     trusted = choice(request.args, "tin-cay", TRUST_FILTERS, "")
+    verified = choice(request.args, "xac-minh", VERIFIED_FILTERS, "")
     text = query_text(request.args, limit=trust.MAX_TEXT)
     page = trust.list_producers(
         current_user,
         trust.ProducerFilters(
             status=status or None,
-            trusted={"co": True, "khong": False}.get(trusted),
+            trusted=YES_NO.get(trusted),
+            verified=YES_NO.get(verified),
             text=text,
             page=_page_number(),
             per_page=PER_PAGE,
@@ -76,9 +80,11 @@ def producers() -> ResponseReturnValue:
         page=page,
         status=status,
         trusted=trusted,
+        verified=verified,
         text=text,
         status_filters=STATUS_FILTERS,
         trust_filters=TRUST_FILTERS,
+        verified_filters=VERIFIED_FILTERS,
         states=moderation.PRODUCER_STATES,
     )
 

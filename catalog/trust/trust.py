@@ -60,6 +60,7 @@ def unmark_trusted(official: User, producer_id: int, reason: str | None) -> Prod
 class ProducerFilters:
     status: str | None = None
     trusted: bool | None = None
+    verified: bool | None = None
     text: str = ""
     page: int = 1
     per_page: int = 30
@@ -80,6 +81,8 @@ def list_producers(official: User, filters: ProducerFilters) -> Page:
         stmt = stmt.where(Producer.status == filters.status)
     if filters.trusted is not None:
         stmt = stmt.where(Producer.trusted.is_(filters.trusted))
+    if filters.verified is not None:
+        stmt = stmt.where(Producer.verified.is_(filters.verified))
     text = filters.text.strip()[:MAX_TEXT]
     if text:
         # The name as typed (accents kept) or, through the slug, without accents ("mien").

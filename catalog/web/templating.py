@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, request, url_for
 from markupsafe import Markup
 
+from catalog.platform.department import department_name
 from catalog.platform.images import SIZES
 from catalog.platform.number_format import format_number, format_vnd
 from catalog.platform.vietnamese import ZALO_HOSTS, mobile_phone
@@ -94,6 +95,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["zalo_url"] = zalo_url
     app.jinja_env.globals["SITE_NAME"] = "Chợ Việt"
     app.context_processor(lambda: {"now_year": date.today().year})
+    app.context_processor(lambda: {"DEPARTMENT_NAME": department_name()})
     app.jinja_env.globals["official_menu"] = official_menu
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

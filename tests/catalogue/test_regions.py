@@ -3,6 +3,8 @@ open data, `region` in the API, each standing for its provinces; unknown: 400.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from catalog.catalogue import browse
@@ -147,3 +149,22 @@ def test_region_filter_facet_and_province_redirect_match_the_openapi_document(de
         openapi.validate_response(request, WerkzeugOpenAPIResponse(response))
     moved = document["paths"]["/provinces/{province}"]["get"]["responses"]["301"]
     assert "Location" in moved["headers"]
+
+
+def test_home_region_headings_open_the_listing_of_that_region(client, spread):
+    home = client.get("/").get_data(as_text=True)
+    links = re.findall(r'<h3><a href="(/san-pham\?vung=[a-z-]+)">', home)
+    assert sorted(links) == sorted(f"/san-pham?vung={r.slug}" for r in geo.all_regions())
+    north = {"Hạt dẻ Trùng Khánh"}
+    expected = {
+        "trung-du-va-mien-nui-phia-bac": north,
+        HIGHLANDS: {"Cà phê Buôn Ma Thuột", "Hồ tiêu Chư Sê"},
+        "dong-bang-song-cuu-long": {"Nước mắm Phú Quốc"},
+    }
+    everything = set().union(*expected.values())
+    for url in links:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        wanted = expected.get(url.rsplit("=", 1)[1], set())
+        assert {name for name in everything if name in html} == wanted, url

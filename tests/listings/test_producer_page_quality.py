@@ -82,3 +82,9 @@ def test_producer_pages_pass_axe_fit_phones_and_wards_follow_the_province(app, c
             "document.querySelector('select[name=ward_code]').options[1].text"
         )
         assert first_ward == reference.wards_of(province("Hà Nội").id)[0][1]
+        # Hà Nội has 100+ wards: the filter box shows and narrows the list, as at checkout.
+        box = page.locator("#ward_code-loc")
+        assert box.is_visible()
+        box.fill(first_ward[-4:])
+        shown = page.evaluate("document.querySelector('select[name=ward_code]').options.length")
+        assert 1 < shown < len(reference.wards_of(province("Hà Nội").id))

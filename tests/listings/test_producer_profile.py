@@ -3,6 +3,7 @@ ward choice with and without JavaScript, the logo, and claims of a tax code alre
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -331,3 +332,13 @@ def test_claiming_an_unknown_or_own_tax_code_is_refused(client, user):
     response = post_form(client, claim_url, {"tax_code": VALID_MST, "message": "Xin nhận."})
     assert response.status_code == 422 and "đã quản lý cơ sở này" in text(response)
     assert db.session.scalars(select(ProducerClaim)).all() == []
+
+
+def test_the_ward_select_offers_the_filter_box_like_checkout(client, user):
+    """site.js puts a filter box above a list of 100+ wards when the select names its label
+    (data-filter-label), as at checkout; without JS the plain select still works."""
+    page = text(client.get(PROFILE))
+    select = re.search(r"<select[^>]*name=\"ward_code\"[^>]*>", page).group(0)
+    assert 'data-filter-label="Tìm nhanh phường, xã: gõ vài chữ trong tên"' in select
+    province_select = re.search(r"<select[^>]*name=\"province_id\"[^>]*>", page).group(0)
+    assert "data-wards-url=" in province_select  # the script that adds the box runs here
