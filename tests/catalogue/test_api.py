@@ -18,7 +18,7 @@ def test_products_search_shape(demo_client):
     first = data["items"][0]
     assert set(first) == {
         "id", "slug", "name", "category", "province", "ocop_stars", "price_vnd", "unit",
-        "producer", "url", "image",
+        "availability", "harvest_months", "available_now", "producer", "url", "image",
     }  # fmt: skip
     assert set(first["producer"]) == {"id", "name", "verified", "verified_at", "trusted"}
     assert "vải thiều" in first["name"].lower()

@@ -41,6 +41,7 @@ def _priced_product() -> Product:
             Producer.status == "active",
             Product.price_vnd.is_not(None),
             Product.images.any(),
+            Product.availability == "in_stock",  # a seasonal one may be out of season today
         )
         .order_by(Product.id)
     )

@@ -22,6 +22,7 @@ from catalog.models import (
     ProducerClaim,
     Story,
 )
+from catalog.platform import audit
 from tests.factories import create_user, province
 from tests.forms import csrf_token
 from tests.listings.support import draft, owner
@@ -40,6 +41,7 @@ SAMPLE_IDS = {
     "import_id": "batch",
     "certificate_id": "certificate",
     "user_id": "user",
+    "entry_id": "live_edit",
 }
 # Entries that belong to a person rather than a province: "not yours" may be 404 instead.
 PERSONAL = {"batch_id", "import_id"}
@@ -120,7 +122,16 @@ def lang_son(app):  # type: ignore[no-untyped-def]
             expires_on=today + timedelta(days=900),
         )
         db.session.add_all([claim, complaint, campaign, story, batch, certificate])
+        live_edit = audit.record(
+            producer_user,
+            "listing.live_edit",
+            "product",
+            product.id,
+            before={"price_vnd": None},
+            after={"price_vnd": 1000},
+        )
     return {
+        "live_edit": live_edit.id,
         "producer": producer_user.producer_id,
         "product": product.id,
         "claim": claim.id,
