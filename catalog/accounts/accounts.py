@@ -337,7 +337,7 @@ class PendingInvitation:
                 "quản lý cơ sở. Hãy nhờ người mời gửi lời mời đến một địa chỉ khác."
             )
         if not user.active:
-            return "Tài khoản dùng địa chỉ e-mail này đang bị khoá."
+            return "Tài khoản dùng địa chỉ e-mail này đang bị khóa."
         if user.producer_id not in (None, self.invitation.producer_id):
             return (
                 "Địa chỉ e-mail này đang quản lý một cơ sở khác trên Chợ Việt; mỗi tài khoản "

@@ -71,7 +71,7 @@ def _tell_owner(email: str, failures: int, when: datetime, *, known_device: bool
     else:
         where = (
             "Từ nay, mỗi lần thử tiếp theo từ thiết bị lạ phải chờ một lúc, lâu dần nếu vẫn "
-            "sai. Tài khoản không bị khoá: trên thiết bị bạn đã từng đăng nhập, bạn vẫn đăng "
+            "sai. Tài khoản không bị khóa: trên thiết bị bạn đã từng đăng nhập, bạn vẫn đăng "
             "nhập được như thường."
         )
     mail.queue(

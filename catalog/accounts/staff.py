@@ -72,7 +72,7 @@ def update(
         if user.id == admin.id and role != "admin":
             raise StaffError("Bạn không thể tự bỏ quyền quản trị của mình.", field="role")
         if user.id == admin.id and not active:
-            raise StaffError("Bạn không thể tự khoá tài khoản của mình.", field="active")
+            raise StaffError("Bạn không thể tự khóa tài khoản của mình.", field="active")
         provinces = _provinces(province_ids, role)
         before = _state(user)
         user.role = role

@@ -38,10 +38,10 @@ ACTION_LABELS = {
     "claim.rejected": "Từ chối yêu cầu nhận quản lý",
     "listing.create": "Tạo sản phẩm",
     "listing.submit": "Gửi duyệt sản phẩm",
-    "listing.delete": "Xoá sản phẩm",
+    "listing.delete": "Xóa sản phẩm",
     "listing.unpublish": "Cơ sở tạm ẩn sản phẩm",
     "listing.republish": "Cơ sở đăng lại sản phẩm",
-    "listing.change_discard": "Huỷ thay đổi sản phẩm",
+    "listing.change_discard": "Hủy thay đổi sản phẩm",
     "listing.edit": "Cơ sở sửa sản phẩm",
     "listing.photos": "Cơ sở cập nhật ảnh sản phẩm",
     "listing.change_edit": "Cơ sở sửa sản phẩm đang đăng (chờ duyệt)",
@@ -50,7 +50,7 @@ ACTION_LABELS = {
     "product.live_revert": "Cán bộ hoàn tác thay đổi giá, đơn vị hoặc tình trạng hàng",
     "order.confirmed": "Cơ sở xác nhận yêu cầu đặt hàng",
     "order.delivered": "Cơ sở báo đã giao hàng",
-    "order.cancelled": "Cơ sở huỷ yêu cầu đặt hàng",
+    "order.cancelled": "Cơ sở hủy yêu cầu đặt hàng",
     "order.new": "Yêu cầu đặt hàng trở về mới",
     "order.block_phone": "Chặn số điện thoại người mua",
     "order.unblock_phone": "Bỏ chặn số điện thoại người mua",
@@ -102,7 +102,7 @@ ACTION_LABELS = {
     "complaint.reopen": "Mở lại phản ánh",
     "complaint.reply": "Trả lời phản ánh",
     "import_confirmed": "Nhập danh sách",
-    "import_discarded": "Huỷ danh sách nhập",
+    "import_discarded": "Hủy danh sách nhập",
 }
 ENTITY_LABELS = {
     "producer": "Cơ sở",
@@ -203,7 +203,7 @@ STATUS_LABELS = {
     "dismissed": "không có cơ sở",
     "confirmed": "đã xác nhận",
     "delivered": "đã giao",
-    "cancelled": "đã huỷ",
+    "cancelled": "đã hủy",
     "official": "cán bộ",
     "admin": "quản trị",
     "producer": "cơ sở",
@@ -237,7 +237,7 @@ def _named(key: str, value: Any) -> str | None:
     # An id no row can have (beyond the column's range) is not looked up: PostgreSQL would
     # refuse the query; it reads like any id naming no row.
     row = db.session.get(model, value) if row_id(value) is not None else None
-    return name(row) if row is not None else f"(đã xoá, mã {value})"
+    return name(row) if row is not None else f"(đã xóa, mã {value})"
 
 
 def _day(value: str) -> str | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from math import ceil
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
 from catalog.extensions import db
@@ -35,6 +35,11 @@ class BrowseFilters:
     producer_id: int | None = None
     # "Đang có hàng": only products available in this month (1–12), chosen at query time.
     available_month: int | None = None
+    # Consumers' positive trust filters (search_params.POSITIVE_FLAGS): what a producer or
+    # product has, never what it lacks.
+    verified: bool = False
+    trusted: bool = False
+    certified: bool = False
     sort: str = DEFAULT_SORT
     page: int = 1
     per_page: int = 24
@@ -89,7 +94,31 @@ def _filtered(filters: BrowseFilters) -> Select[Product]:
         stmt = stmt.where(Product.producer_id == filters.producer_id)
     if filters.available_month is not None:
         stmt = stmt.where(available_expr(filters.available_month))
+    if filters.verified:
+        stmt = stmt.where(Producer.verified.is_(True))
+    if filters.trusted:
+        stmt = stmt.where(Producer.trusted.is_(True))
+    if filters.certified:
+        stmt = stmt.where(Product.public_stars_expr().is_not(None))
     return stmt
+
+
+def flag_counts(scope: BrowseFilters, month: int) -> dict[str, int]:
+    """How many of the scope's products each positive filter would keep, in one pass
+    ("Đang có hàng" for `month`, "Đã xác minh", "Địa chỉ tin cậy", "Chứng nhận còn hiệu lực")."""
+    keep = {
+        "available": available_expr(month),
+        "verified": Producer.verified.is_(True),
+        "trusted": Producer.trusted.is_(True),
+        "certified": Product.public_stars_expr().is_not(None),
+    }
+    sub = (
+        _filtered(scope)
+        .with_only_columns(*(case((rule, 1)).label(name) for name, rule in keep.items()))
+        .subquery()
+    )
+    row = db.session.execute(select(*(func.count(sub.c[name]) for name in keep))).one()
+    return dict(zip(keep, row, strict=True))
 
 
 def _ordered(stmt: Select[Row], sort: str) -> Select[Row]:

@@ -8,9 +8,11 @@ from werkzeug.datastructures import MultiDict
 
 from catalog.catalogue import browse
 from catalog.catalogue.search_params import (
+    POSITIVE_FLAGS,
     category_named,
     filter_values,
     old_name_named,
+    positive_flag,
     province_named,
     region_named,
 )
@@ -51,12 +53,19 @@ def browse_filters(args: MultiDict, per_page: int, **fixed: object) -> browse.Br
         "category_ids": category_ids,
         "stars": params.star_values(filter_values(args, "sao"), strict=True, name="sao"),
         "available_month": local_month() if params.boolean(args, "con-hang") else None,
+        **{name: _positive(args, name) for name in POSITIVE_FLAGS},
         "sort": params.choice(args, "sap-xep", browse.SORTS, browse.DEFAULT_SORT),
         "page": params.page_number(args),
         "per_page": per_page,
     }
     values.update(fixed)
     return browse.BrowseFilters(**values)  # type: ignore[arg-type]  # values are checked above
+
+
+def _positive(args: MultiDict, name: str) -> bool:
+    """xac-minh / tin-cay / chung-nhan as on the search page: "true" only, a negative 400."""
+    page_name = POSITIVE_FLAGS[name][0]
+    return positive_flag(MultiDict({name: args.get(page_name, "")}), name, strict=True) is True
 
 
 def _old_names(args: MultiDict, fixed_ids: object) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -31,6 +31,7 @@ def _listing_context(filters: browse.BrowseFilters, scope: browse.BrowseFilters)
         "star_counts": counts.stars,
         "regions": geo.all_regions(),
         "region_counts": browse.region_counts(counts.provinces),
+        "flag_counts": browse.flag_counts(scope, local_month()),
         "sorts": browse.SORTS,
     }
 

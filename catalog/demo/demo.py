@@ -86,7 +86,7 @@ def attach_cards() -> int:
                 ProductImage(
                     position=0,
                     digest=stored.digest,
-                    alt=f"Ảnh minh hoạ: {product.name}",
+                    alt=f"Ảnh minh họa: {product.name}",
                     width=stored.width,
                     height=stored.height,
                 )

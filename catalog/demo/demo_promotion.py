@@ -183,7 +183,7 @@ def _stories(editor: User, month_id: int, fair: Campaign | None) -> None:
                     "- Nguyên liệu tại địa phương\n- Quy trình rõ ràng\n- Bán đúng giá niêm yết\n\n"
                     f"Bài viết mẫu {DEMO_NOTE}."
                 ),
-                "cover_alt": f"Ảnh minh hoạ cơ sở {trusted.name}",
+                "cover_alt": f"Ảnh minh họa cơ sở {trusted.name}",
                 "province_id": trusted.province_id,
                 "campaign_id": month_id,
             },
@@ -201,7 +201,7 @@ def _stories(editor: User, month_id: int, fair: Campaign | None) -> None:
                 "kind": "fair",
                 "summary": fair.summary,
                 "body": f"Mời bà con và du khách đến với {fair.title} {DEMO_NOTE}.",
-                "cover_alt": "Ảnh minh hoạ phiên chợ",
+                "cover_alt": "Ảnh minh họa phiên chợ",
                 "province_id": fair.province_id,
                 "campaign_id": fair.id,
             },

@@ -22,7 +22,7 @@ ACTION_LABELS = {"created": "Tạo mới", "updated": "Cập nhật", "unchanged
 STATUS_LABELS = {
     "previewed": ("Chờ xác nhận", "warning"),
     "confirmed": ("Đã nhập", "ok"),
-    "discarded": ("Đã huỷ", "same"),
+    "discarded": ("Đã hủy", "same"),
 }
 COLUMN_LABELS = {
     "*": "Cả dòng",
@@ -137,4 +137,4 @@ def import_confirm(batch_id: int) -> ResponseReturnValue:
 @bp.post("/nhap-danh-sach/<int:batch_id>/huy")
 @official_required
 def import_discard(batch_id: int) -> ResponseReturnValue:
-    return _act(batch_id, web_imports.discard, "Đã huỷ danh sách; không có gì được nhập.")
+    return _act(batch_id, web_imports.discard, "Đã hủy danh sách; không có gì được nhập.")

@@ -217,7 +217,7 @@ def _locked(user: User, batch_id: int) -> ImportBatch:
     if batch.status == "confirmed":
         raise BatchError("Danh sách này đã được nhập trước đó; không nhập lại lần nữa.")
     if batch.status == "discarded":
-        raise BatchError("Danh sách này đã được huỷ. Vui lòng tải tệp lên lại nếu cần nhập.")
+        raise BatchError("Danh sách này đã được hủy. Vui lòng tải tệp lên lại nếu cần nhập.")
     return batch
 
 

@@ -61,7 +61,7 @@ def store_photos(
     if photos and room <= 0:
         names = ", ".join(f"“{upload.label}”" for upload in photos)
         raise ListingError(
-            f"Mỗi sản phẩm có tối đa {MAX_PHOTOS} ảnh; hãy xoá bớt ảnh trước. Chưa thêm: {names}.",
+            f"Mỗi sản phẩm có tối đa {MAX_PHOTOS} ảnh; hãy xóa bớt ảnh trước. Chưa thêm: {names}.",
             field="photos",
         )
     entries: list[dict] = []

@@ -279,7 +279,7 @@ def discard_change(user: User, product: Product) -> Product:
 
 def delete_draft(user: User, product: Product) -> None:
     if product.status not in (*EDITABLE_STATES, "submitted") or product.published_at is not None:
-        raise ListingError("Chỉ xoá được sản phẩm chưa từng được đăng.")
+        raise ListingError("Chỉ xóa được sản phẩm chưa từng được đăng.")
     with write_transaction():
         audit.record(user, "listing.delete", "product", product.id, before=snapshot(product))
         outbox.record([product.id], "listing_delete")

@@ -190,7 +190,7 @@ def listing_photos(product_id: int) -> ResponseReturnValue:
         else:
             flash(str(exc), "error")
         return _render_edit(product, _form_for(product), errors, alts), 422
-    messages = {"len": "Đã chuyển ảnh lên.", "xuong": "Đã chuyển ảnh xuống.", "xoa": "Đã xoá ảnh."}
+    messages = {"len": "Đã chuyển ảnh lên.", "xuong": "Đã chuyển ảnh xuống.", "xoa": "Đã xóa ảnh."}
     flash(messages.get(verb, "Đã lưu mô tả ảnh."), "success")
     return redirect(url_for(".listing_edit", product_id=product.id) + "#anh")
 
@@ -222,7 +222,7 @@ def listing_submit(product_id: int) -> ResponseReturnValue:
 @producer_required
 def listing_discard(product_id: int) -> ResponseReturnValue:
     return _workflow(
-        product_id, listings.discard_change, "Đã huỷ thay đổi; phiên bản đang đăng giữ nguyên."
+        product_id, listings.discard_change, "Đã hủy thay đổi; phiên bản đang đăng giữ nguyên."
     )
 
 
@@ -243,5 +243,5 @@ def listing_republish(product_id: int) -> ResponseReturnValue:
 def listing_delete(product_id: int) -> ResponseReturnValue:
     product = _own(product_id)
     if request.method == "POST":
-        return _workflow(product_id, listings.delete_draft, f"Đã xoá “{product.name}”.")
+        return _workflow(product_id, listings.delete_draft, f"Đã xóa “{product.name}”.")
     return render_template("producer/listing_delete.html", product=product)

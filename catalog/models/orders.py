@@ -23,7 +23,7 @@ ORDER_STATES = {
     "new": "Mới gửi",
     "confirmed": "Cơ sở đã xác nhận",
     "delivered": "Đã giao hàng",
-    "cancelled": "Đã huỷ",
+    "cancelled": "Đã hủy",
 }
 
 

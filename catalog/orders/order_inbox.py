@@ -66,7 +66,7 @@ def advance(user: User, order_id: int, status: str, note: str | None) -> OrderRe
                 f"Không thể chuyển yêu cầu từ “{order.status_label}” sang “{target}”.", "status"
             )
         if status == "cancelled" and not text:
-            raise OrderError("Vui lòng ghi lý do huỷ để người mua được biết.", "note")
+            raise OrderError("Vui lòng ghi lý do hủy để người mua được biết.", "note")
         order.status = status
         order.updated_at = utcnow()
         db.session.add(

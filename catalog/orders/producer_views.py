@@ -30,7 +30,7 @@ from catalog.web.producer_access import producer_required
 ACTIONS = {
     "confirmed": "Xác nhận (đã gọi điện, sẽ giao)",
     "delivered": "Đã giao hàng",
-    "cancelled": "Huỷ yêu cầu",
+    "cancelled": "Hủy yêu cầu",
 }
 
 
@@ -41,7 +41,7 @@ class StepForm(VersionedForm):
         optional=True,
         max_length=orders.NOTE_MAX,
         id="loi-nhan",
-        description="Người mua thấy lời nhắn trên trang theo dõi. Bắt buộc khi huỷ.",
+        description="Người mua thấy lời nhắn trên trang theo dõi. Bắt buộc khi hủy.",
     )
 
 

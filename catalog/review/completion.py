@@ -24,7 +24,7 @@ CONTACT_FIELDS = ("phone", "email", "address")
 Entry = TypeVar("Entry", Producer, Product)
 NOT_FOUND = {
     Producer: "Không tìm thấy cơ sở sản xuất này.",
-    Product: "Không tìm thấy sản phẩm này (có thể cơ sở đã xoá).",
+    Product: "Không tìm thấy sản phẩm này (có thể cơ sở đã xóa).",
 }
 NOTHING_MISSING = {
     Producer: "Hồ sơ cơ sở này đã đủ thông tin.",

@@ -42,7 +42,7 @@ class EntryNotFound(NotFound):
 def check_scope(official: User, *province_ids: int | None) -> None:
     """Refuse (Forbidden) unless the official is active and covers every given province."""
     if not official.is_active:
-        raise Forbidden("Tài khoản của bạn đang bị khoá.")
+        raise Forbidden("Tài khoản của bạn đang bị khóa.")
     for province_id in province_ids:
         if province_id is not None and not official.covers(province_id):
             raise Forbidden()

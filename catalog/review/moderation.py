@@ -199,7 +199,7 @@ def _on_product(
     with write_transaction():
         product = db.session.get(Product, product_id)
         if product is None:
-            raise EntryNotFound("Không tìm thấy sản phẩm này (có thể cơ sở đã xoá).")
+            raise EntryNotFound("Không tìm thấy sản phẩm này (có thể cơ sở đã xóa).")
         moved_to = (product.pending_changes or {}).get("province_id")
         _check_scope(official, product.province_id, moved_to)
         note = _reason(note, decision)

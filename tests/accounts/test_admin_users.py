@@ -136,7 +136,7 @@ def test_an_admin_cannot_deactivate_or_demote_themselves(client, login_as, app):
     lang_son = str(province("Lạng Sơn").id)
     response = post_form(client, edit_url(me), {"role": "admin"})
     assert response.status_code == 422
-    assert "không thể tự khoá" in response.get_data(as_text=True)
+    assert "không thể tự khóa" in response.get_data(as_text=True)
     response = post_form(
         client, edit_url(me), {"role": "official", "provinces": [lang_son], "active": "y"}
     )

@@ -140,5 +140,5 @@ def test_nested_values_and_hostile_input(app) -> None:
         # An id naming no row, a non-id value and an unknown key: no crash, no raw key.
         labels = [label for label, _, _ in rows]
         assert "province_id" not in labels and "zzz_unknown" not in labels
-        assert ("Tỉnh", f"(đã xoá, mã {10**12})", "abc") in rows
+        assert ("Tỉnh", f"(đã xóa, mã {10**12})", "abc") in rows
         assert all(len(old) <= 80 and len(new) <= 80 for _, old, new in rows)

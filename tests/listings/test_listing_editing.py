@@ -162,7 +162,7 @@ def test_delete_a_draft_after_confirming(client, user):
 def test_a_published_listing_cannot_be_deleted(client, user):
     product = published(user)
     response = post_form(client, f"{edit_url(product)}/xoa", {}, follow_redirects=True)
-    assert "Chỉ xoá được sản phẩm chưa từng được đăng" in text(response)
+    assert "Chỉ xóa được sản phẩm chưa từng được đăng" in text(response)
     assert reload(product).status == "published"
 
 

@@ -75,7 +75,7 @@ def test_a_disabled_official_cannot_decide(app):
     curator = official()
     curator.active = False
     db.session.commit()
-    with pytest.raises(Forbidden, match="khoá"):
+    with pytest.raises(Forbidden, match="khóa"):
         moderation.approve_product(product.id, official=curator)
 
 
